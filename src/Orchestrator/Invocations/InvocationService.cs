@@ -1,0 +1,182 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts;
+using Orchestrator.Persistence;
+using Orchestrator.Providers;
+using Polly;
+using Polly.Timeout;
+
+namespace Orchestrator.Invocations;
+
+/// <summary>
+/// The invocation life cycle: accept a request (stored with this instance's lease), call the provider through the
+/// target's pipeline, store the terminal status, publish <see cref="InvocationCompleted"/>, then mark it published.
+/// Each step is safe to repeat, so a crash between any two loses nothing: the lease expires and the work resumes.
+/// </summary>
+public sealed class InvocationService(
+    IInvocationStore store,
+    InvocationRequestValidator validator,
+    TargetRegistry targets,
+    InstanceIdentity instance,
+    InvocationCompletionNotifier notifier,
+    IOptions<InvocationOptions> options,
+    TimeProvider timeProvider,
+    ILogger<InvocationService> logger)
+{
+    private TimeSpan LeaseGrace => TimeSpan.FromSeconds(options.Value.LeaseGraceSeconds);
+
+    /// <summary>
+    /// Stores a request as a new invocation, or finds the one it repeats (same id or idempotency key).
+    /// A request that fails validation is stored as <see cref="InvocationStatus.ExecutionRejected"/>, never dropped.
+    /// </summary>
+    /// <returns>The invocation, and whether this instance now holds its lease and must finish it.</returns>
+    public async Task<AcceptedInvocation> AcceptAsync(InvokeFunction request, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var invocation = validator.CreateInvocation(request, now);
+        var errors = validator.Validate(request);
+        if (errors.Count > 0)
+        {
+            var (field, messages) = errors.First();
+            invocation = invocation with
+            {
+                Status = InvocationStatus.ExecutionRejected,
+                Error = new InvocationError("validation", $"{field}: {messages[0]}"),
+                FinishedAt = now,
+            };
+            Log.InvocationRejected(logger, invocation.Id, field);
+        }
+
+        invocation = invocation with
+        {
+            LeaseOwner = instance.Id,
+            LeaseExpiresAt = now + TimeSpan.FromSeconds(invocation.TimeoutSeconds) + LeaseGrace,
+        };
+        var (stored, created) = await store.CreateAsync(invocation, cancellationToken);
+        if (created)
+        {
+            return new AcceptedInvocation(stored, Owned: true);
+        }
+
+        // A repeat: take over the work only if its holder is gone (a redelivery after a crash).
+        var claimed = await store.TryClaimAsync(stored.Id, instance.Id, now, LeaseGrace, cancellationToken);
+        return claimed is null ? new AcceptedInvocation(stored, Owned: false) : new AcceptedInvocation(claimed, Owned: true);
+    }
+
+    /// <summary>
+    /// Handles a request from the bus end to end: accepts it, finishes it if this instance holds it, and
+    /// answers a repeat of a finished invocation with its outcome.
+    /// </summary>
+    /// <returns>The finished invocation, or <see langword="null"/> when another instance is still working on it.</returns>
+    public async Task<Invocation?> SubmitAsync(InvokeFunction request, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var (invocation, owned) = await AcceptAsync(request, cancellationToken);
+        if (owned)
+        {
+            return await FinishAsync(invocation, publisher, cancellationToken);
+        }
+
+        if (invocation.OutcomePublished)
+        {
+            await publisher.Publish(invocation.ToCompleted(), cancellationToken);
+            return invocation;
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs an invocation whose lease this instance holds to its end and publishes the outcome.</summary>
+    /// <returns>The finished invocation, or <see langword="null"/> when the lease was lost to another instance.</returns>
+    public async Task<Invocation?> FinishAsync(Invocation invocation, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        if (!invocation.Status.IsTerminal())
+        {
+            invocation = await ExecuteAsync(invocation, cancellationToken);
+            if (!await store.SaveProgressAsync(invocation, instance.Id, cancellationToken))
+            {
+                Log.LeaseLost(logger, invocation.Id);
+                return null;
+            }
+        }
+
+        await publisher.Publish(invocation.ToCompleted(), cancellationToken);
+        await store.MarkPublishedAsync(invocation.Id, instance.Id, cancellationToken);
+        notifier.Notify(invocation.Id);
+        Log.InvocationCompleted(logger, invocation.Id, invocation.Function, invocation.Target, invocation.Status.ToWireName(), invocation.Attempts);
+        return invocation with { OutcomePublished = true, LeaseOwner = null, LeaseExpiresAt = null };
+    }
+
+    /// <summary>Calls the provider until the outcome is final, the attempts are spent or the deadline passes.</summary>
+    private async Task<Invocation> ExecuteAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var startedAt = timeProvider.GetUtcNow();
+        if (!targets.TryGet(invocation.Target, out var target))
+        {
+            // The target was removed from the configuration after the invocation was accepted.
+            return Finish(invocation, startedAt, 0, ProviderOutcome.Final(
+                InvocationStatus.ExecutionRejected,
+                new InvocationError("validation", $"target: '{invocation.Target}' is no longer a configured target.")));
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(invocation.TimeoutSeconds), timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(linked.Token);
+        context.Properties.Set(TargetRegistry.AttemptsAllowedKey, invocation.MaxAttempts);
+        var state = new CallState(target.Provider, invocation);
+        ProviderOutcome outcome;
+        try
+        {
+            outcome = await target.Pipeline.ExecuteAsync(
+                static async (context, state) =>
+                {
+                    state.Attempts++;
+                    return await state.Provider.InvokeAsync(state.Invocation, context.CancellationToken);
+                },
+                context,
+                state);
+        }
+        catch (TimeoutRejectedException)
+        {
+            outcome = ProviderOutcome.Final(
+                InvocationStatus.ExecutionFailed,
+                new InvocationError("timeout", $"Every attempt ran past the target's limit of {target.Options.AttemptTimeoutSeconds} s."));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            outcome = ProviderOutcome.Final(
+                InvocationStatus.DeadlineExceeded,
+                new InvocationError("deadline", $"The invocation did not finish within its {invocation.TimeoutSeconds} s timeout."));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        return Finish(invocation, startedAt, state.Attempts, outcome);
+    }
+
+    private Invocation Finish(Invocation invocation, DateTimeOffset startedAt, int attempts, ProviderOutcome outcome) => invocation with
+    {
+        Status = outcome.Status,
+        Result = outcome.Result,
+        Error = outcome.Error,
+        Attempts = invocation.Attempts + attempts,
+        ProviderJobId = outcome.ProviderJobId ?? invocation.ProviderJobId,
+        StartedAt = invocation.StartedAt ?? startedAt,
+        FinishedAt = timeProvider.GetUtcNow(),
+    };
+
+    // Attempts run one after another, so a plain counter is enough.
+    private sealed class CallState(IFunctionProvider provider, Invocation invocation)
+    {
+        public IFunctionProvider Provider { get; } = provider;
+        public Invocation Invocation { get; } = invocation;
+        public int Attempts { get; set; }
+    }
+}
+
+/// <summary>The answer of <see cref="InvocationService.AcceptAsync"/>.</summary>
+/// <param name="Invocation">The stored invocation.</param>
+/// <param name="Owned">Whether this instance holds its lease and must finish it.</param>
+public readonly record struct AcceptedInvocation(Invocation Invocation, bool Owned);

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orchestrator;
+
+/// <summary>
+/// Log messages, source-generated. Event ids: 1xxx invocations, 2xxx persistence, 3xxx providers.
+/// Payloads, results and target settings (which may hold credentials) are never logged.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Invocation {InvocationId} rejected: the field '{Field}' is invalid")]
+    public static partial void InvocationRejected(ILogger logger, Guid invocationId, string field);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Invocation {InvocationId} of {Function} on {Target} ended {Status} after {Attempts} attempt(s)")]
+    public static partial void InvocationCompleted(ILogger logger, Guid invocationId, string function, string target, string status, int attempts);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Invocation {InvocationId}: the lease was lost to another instance; its outcome is theirs to publish")]
+    public static partial void LeaseLost(ILogger logger, Guid invocationId);
+
+    [LoggerMessage(1004, LogLevel.Information, "Recovered {Count} abandoned invocation(s)")]
+    public static partial void Recovered(ILogger logger, int count);
+
+    [LoggerMessage(1005, LogLevel.Error, "Invocation {InvocationId} could not be finished; it will be retried when its lease expires")]
+    public static partial void BackgroundInvocationFailed(ILogger logger, Exception exception, Guid invocationId);
+
+    [LoggerMessage(1006, LogLevel.Error, "The recovery sweep failed; it will run again")]
+    public static partial void RecoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2001, LogLevel.Information, "Applied database migration {Version} ({Name})")]
+    public static partial void MigrationApplied(ILogger logger, int version, string name);
+
+    [LoggerMessage(2002, LogLevel.Information, "Orchestrator started in {Transport} transport / {Store} store mode as instance {Instance}")]
+    public static partial void Started(ILogger logger, string transport, string store, string instance);
+}

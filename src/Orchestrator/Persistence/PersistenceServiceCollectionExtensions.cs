@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Orchestrator.Persistence;
+
+public static class PersistenceServiceCollectionExtensions
+{
+    public const string PostgresConnectionName = "Postgres";
+
+    /// <summary>
+    /// The invocation store: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set (migrated before anything
+    /// else starts, with a readiness check), else in memory.
+    /// </summary>
+    public static IHostApplicationBuilder AddOrchestratorPersistence(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.Configuration.GetConnectionString(PostgresConnectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.Services.AddSingleton<IInvocationStore, InMemoryInvocationStore>();
+            return builder;
+        }
+
+        builder.Services.AddSingleton(services => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+            .Build());
+        builder.Services.AddSingleton<IInvocationStore, PostgresInvocationStore>();
+        builder.Services.AddSingleton<PostgresMigrator>();
+        builder.Services.AddHostedService<PostgresMigrationService>();
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        return builder;
+    }
+
+    public static bool UsesPostgres(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetConnectionString(PostgresConnectionName));
+}

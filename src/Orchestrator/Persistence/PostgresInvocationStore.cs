@@ -1,0 +1,195 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Orchestrator.Contracts;
+using Orchestrator.Invocations;
+
+namespace Orchestrator.Persistence;
+
+/// <summary>The distributed mode's store: one row per invocation in PostgreSQL.</summary>
+internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IInvocationStore
+{
+    private const string Columns =
+        "id, function, target, mode, data, idempotency_key, timeout_seconds, max_attempts, tags, batch_id, batch_index, " +
+        "status, result, error, attempts, provider_job_id, created_at, started_at, finished_at, outcome_published, lease_owner, lease_expires_at";
+
+    // A claimable row still needs work and nobody holds it; the lease lasts the invocation's own timeout plus grace.
+    private const string Claimable = "NOT outcome_published AND (lease_expires_at IS NULL OR lease_expires_at < $2)";
+    private const string TakeLease = "lease_owner = $1, lease_expires_at = $2 + make_interval(secs => timeout_seconds + $3)";
+
+    public async Task<CreateResult> CreateAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand(
+            $"""
+            INSERT INTO invocations ({Columns})
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+            ON CONFLICT DO NOTHING
+            """,
+            connection))
+        {
+            AddRow(insert.Parameters, invocation);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return new CreateResult(invocation, Created: true);
+            }
+        }
+
+        await using var select = new NpgsqlCommand(
+            $"SELECT {Columns} FROM invocations WHERE id = $1 OR idempotency_key = $2 ORDER BY id = $1 DESC LIMIT 1",
+            connection);
+        select.Parameters.Add(new() { Value = invocation.Id });
+        select.Parameters.Add(new() { Value = (object?)invocation.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        var existing = await ReadSingleAsync(select, cancellationToken)
+            ?? throw new InvalidOperationException($"Invocation {invocation.Id} conflicted on insert but no conflicting row was found.");
+        return new CreateResult(existing, Created: false);
+    }
+
+    public async Task<Invocation?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM invocations WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        return await ReadSingleAsync(command, cancellationToken);
+    }
+
+    public async Task<Invocation?> TryClaimAsync(Guid id, string owner, DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"UPDATE invocations SET {TakeLease} WHERE id = $4 AND {Claimable} RETURNING {Columns}");
+        AddLease(command.Parameters, owner, now, grace);
+        command.Parameters.Add(new() { Value = id });
+        return await ReadSingleAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Invocation>> ClaimPendingAsync(string owner, DateTimeOffset now, TimeSpan grace, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE invocations SET {TakeLease}
+            WHERE id IN (
+                SELECT id FROM invocations WHERE {Claimable}
+                ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+            RETURNING {Columns}
+            """);
+        AddLease(command.Parameters, owner, now, grace);
+        command.Parameters.Add(new() { Value = limit });
+        var claimed = new List<Invocation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(ReadRow(reader));
+        }
+
+        return claimed;
+    }
+
+    public async Task<bool> SaveProgressAsync(Invocation invocation, string owner, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE invocations
+            SET status = $3, result = $4, error = $5, attempts = $6, provider_job_id = $7, started_at = $8, finished_at = $9
+            WHERE id = $1 AND lease_owner = $2
+            """);
+        var parameters = command.Parameters;
+        parameters.Add(new() { Value = invocation.Id });
+        parameters.Add(new() { Value = owner });
+        parameters.Add(new() { Value = invocation.Status.ToWireName() });
+        parameters.Add(Json(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
+        parameters.Add(Json(invocation.Error is null ? null : JsonSerializer.Serialize(invocation.Error, JsonDefaults.Options), NpgsqlDbType.Jsonb));
+        parameters.Add(new() { Value = invocation.Attempts });
+        parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
+        parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(Nullable(invocation.FinishedAt, NpgsqlDbType.TimestampTz));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task MarkPublishedAsync(Guid id, string owner, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE invocations SET outcome_published = true, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = owner });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddLease(NpgsqlParameterCollection parameters, string owner, DateTimeOffset now, TimeSpan grace)
+    {
+        parameters.Add(new() { Value = owner });
+        parameters.Add(new() { Value = now });
+        parameters.Add(new() { Value = grace.TotalSeconds });
+    }
+
+    private static void AddRow(NpgsqlParameterCollection parameters, Invocation invocation)
+    {
+        parameters.Add(new() { Value = invocation.Id });
+        parameters.Add(new() { Value = invocation.Function });
+        parameters.Add(new() { Value = invocation.Target });
+        parameters.Add(new() { Value = invocation.Mode.ToString().ToLowerInvariant() });
+        parameters.Add(Json(invocation.Data.GetRawText(), NpgsqlDbType.Json));
+        parameters.Add(Nullable(invocation.IdempotencyKey, NpgsqlDbType.Text));
+        parameters.Add(new() { Value = invocation.TimeoutSeconds });
+        parameters.Add(new() { Value = invocation.MaxAttempts });
+        parameters.Add(Json(invocation.Tags is null ? null : JsonSerializer.Serialize(invocation.Tags, JsonDefaults.Options), NpgsqlDbType.Jsonb));
+        parameters.Add(Nullable(invocation.BatchId, NpgsqlDbType.Uuid));
+        parameters.Add(Nullable(invocation.BatchIndex, NpgsqlDbType.Integer));
+        parameters.Add(new() { Value = invocation.Status.ToWireName() });
+        parameters.Add(Json(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
+        parameters.Add(Json(invocation.Error is null ? null : JsonSerializer.Serialize(invocation.Error, JsonDefaults.Options), NpgsqlDbType.Jsonb));
+        parameters.Add(new() { Value = invocation.Attempts });
+        parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
+        parameters.Add(new() { Value = invocation.CreatedAt });
+        parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(Nullable(invocation.FinishedAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(new() { Value = invocation.OutcomePublished });
+        parameters.Add(Nullable(invocation.LeaseOwner, NpgsqlDbType.Text));
+        parameters.Add(Nullable(invocation.LeaseExpiresAt, NpgsqlDbType.TimestampTz));
+    }
+
+    private static NpgsqlParameter Json(string? json, NpgsqlDbType type) => Nullable(json, type);
+
+    private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) =>
+        new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    private static async Task<Invocation?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRow(reader) : null;
+    }
+
+    private static Invocation ReadRow(NpgsqlDataReader reader)
+    {
+        InvocationStatusExtensions.TryParseWireName(reader.GetString(11), out var status);
+        return new Invocation
+        {
+            Id = reader.GetGuid(0),
+            Function = reader.GetString(1),
+            Target = reader.GetString(2),
+            Mode = Enum.Parse<InvocationMode>(reader.GetString(3), ignoreCase: true),
+            Data = ParseJson(reader.GetString(4)),
+            IdempotencyKey = reader.IsDBNull(5) ? null : reader.GetString(5),
+            TimeoutSeconds = reader.GetInt32(6),
+            MaxAttempts = reader.GetInt32(7),
+            Tags = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(8), JsonDefaults.Options),
+            BatchId = reader.IsDBNull(9) ? null : reader.GetGuid(9),
+            BatchIndex = reader.IsDBNull(10) ? null : reader.GetInt32(10),
+            Status = status,
+            Result = reader.IsDBNull(12) ? null : ParseJson(reader.GetString(12)),
+            Error = reader.IsDBNull(13) ? null : JsonSerializer.Deserialize<InvocationError>(reader.GetString(13), JsonDefaults.Options),
+            Attempts = reader.GetInt32(14),
+            ProviderJobId = reader.IsDBNull(15) ? null : reader.GetString(15),
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(16),
+            StartedAt = reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
+            FinishedAt = reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
+            OutcomePublished = reader.GetBoolean(19),
+            LeaseOwner = reader.IsDBNull(20) ? null : reader.GetString(20),
+            LeaseExpiresAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21),
+        };
+    }
+
+    private static JsonElement ParseJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,8 @@
+using Orchestrator;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddOrchestrator();
+
+var app = builder.Build();
+app.MapOrchestrator();
+app.Run();
