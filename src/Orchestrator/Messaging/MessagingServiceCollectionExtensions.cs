@@ -22,6 +22,9 @@ public static class MessagingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // The host is ready only once the bus is connected and its queues are bound.
+        builder.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
+
         var rabbitMq = builder.Configuration.GetConnectionString(RabbitMqConnectionName);
         builder.Services.AddMassTransit(bus =>
         {
