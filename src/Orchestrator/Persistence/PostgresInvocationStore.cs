@@ -65,11 +65,13 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
     {
         await using var command = dataSource.CreateCommand(
             $"""
-            UPDATE invocations SET {TakeLease}
-            WHERE id IN (
-                SELECT id FROM invocations WHERE {Claimable}
-                ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-            RETURNING {Columns}
+            WITH claimed AS (
+                UPDATE invocations SET {TakeLease}
+                WHERE id IN (
+                    SELECT id FROM invocations WHERE {Claimable}
+                    ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+                RETURNING {Columns})
+            SELECT {Columns} FROM claimed ORDER BY created_at
             """);
         AddLease(command.Parameters, owner, now, grace);
         command.Parameters.Add(new() { Value = limit });

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Embedded;
+
+/// <summary>The default mode: nothing configured, in-memory bus and store, the sample functions as the default target.</summary>
+public sealed class EmbeddedModeTests : IAsyncLifetime
+{
+    private OrchestratorHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await OrchestratorHost.StartAsync(new Dictionary<string, string?>());
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task PostWithWait_SampleAdd_AnswersTheSum()
+    {
+        var response = await _host.Client.PostAsJsonAsync("/api/v1/invocations?wait=10", new { function = "add", data = new { a = 2, b = 3 } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var invocation = await response.Content.ReadFromJsonAsync<JsonElement>();
+        invocation.GetProperty("status").GetString().ShouldBe("fulfilled");
+        invocation.GetProperty("target").GetString().ShouldBe("samples");
+        invocation.GetProperty("result").GetDouble().ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task PostWithoutWait_Answers202_ThenGetShowsTheOutcome()
+    {
+        var response = await _host.Client.PostAsJsonAsync("/api/v1/invocations", new { function = "fail", maxAttempts = 2 });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = accepted.GetProperty("invocationId").GetGuid();
+        response.Headers.Location!.ToString().ShouldBe($"/api/v1/invocations/{id}");
+        var invocation = await WaitForTerminal(id);
+        invocation.GetProperty("status").GetString().ShouldBe("execution_failed");
+        invocation.GetProperty("attempts").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task PublishedOnTheInMemoryBus_IsInvoked()
+    {
+        var id = Guid.NewGuid();
+
+        await _host.Services.GetRequiredService<IBus>().Publish(new InvokeFunction
+        {
+            InvocationId = id, Function = "echo", Data = JsonSerializer.SerializeToElement(new { hello = "bus" }),
+        });
+
+        var invocation = await WaitForTerminal(id);
+        invocation.GetProperty("status").GetString().ShouldBe("fulfilled");
+        invocation.GetProperty("result").GetProperty("hello").GetString().ShouldBe("bus");
+    }
+
+    [Fact]
+    public async Task BadJsonBody_Answers400NamingWhereItWentWrong()
+    {
+        var response = await _host.Client.PostAsync(
+            "/api/v1/invocations", new StringContent("""{"function":"echo","mode":"later"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("$.mode");
+    }
+
+    [Fact]
+    public async Task Start_TargetMissingASetting_FailsNamingTheKey()
+    {
+        var failure = await Should.ThrowAsync<OptionsValidationException>(() => OrchestratorHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Orchestrator:Targets:shop:Provider"] = "http",
+        }));
+
+        failure.Message.ShouldContain("Orchestrator:Targets:shop:Url is required");
+    }
+
+    private async Task<JsonElement> WaitForTerminal(Guid id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await _host.Client.GetAsync($"/api/v1/invocations/{id}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var invocation = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (InvocationStatusExtensions.TryParseWireName(invocation.GetProperty("status").GetString(), out var status) && status.IsTerminal())
+                {
+                    return invocation;
+                }
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"invocation {id} did not finish within 30 s");
+            await Task.Delay(20);
+        }
+    }
+}
