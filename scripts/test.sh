@@ -5,4 +5,11 @@ cd "$(dirname "$0")/.."
 source scripts/services.sh
 trap stop_services EXIT
 start_services
-dotnet test Orchestrator.sln -c Release --logger "console;verbosity=normal" "$@"
+
+output=$(mktemp)
+status=0
+dotnet test Orchestrator.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$output" || status=$?
+# One closing line for the whole run, summed over the test projects.
+awk '/^ *Passed: *[0-9]+$/ {p += $2} /^ *Failed: *[0-9]+$/ {f += $2} END {printf "%d passed, %d failed\n", p, f}' "$output"
+rm -f "$output"
+exit "$status"
