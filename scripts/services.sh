@@ -9,8 +9,15 @@ SERVICES_STATE=""
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
+# A loopback port nothing listens on, from 20000-44999: below the kernel's ephemeral range, and low enough that
+# RabbitMQ's CLI, which listens on the distribution port + 10000..10010, stays under 65536.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  local port attempt
+  for attempt in $(seq 1 200); do
+    port=$((20000 + RANDOM % 25000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  log "found no free port"; return 1
 }
 
 as_user() { # as_user USER CMD...: runs CMD as USER when we are root, else as ourselves
@@ -36,7 +43,7 @@ start_rabbitmq() {
   if [ "$(id -u)" = 0 ]; then chown -R rabbitmq:rabbitmq "$dir"; fi
 
   local port dist_port
-  port=$(free_port); dist_port=$(free_port)
+  port=$(free_port) && dist_port=$(free_port) || return 1
   export RABBITMQ_NODENAME="orchestrator-test-$$@localhost"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$dist_port
   export RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
@@ -52,6 +59,7 @@ start_rabbitmq() {
   until rabbitmqctl -n "$RABBITMQ_NODENAME" -q await_startup --timeout 60 >/dev/null 2>&1; do
     if ((SECONDS > deadline)) || ! kill -0 "$server" 2>/dev/null; then
       log "RabbitMQ did not start; its output:"; tail -n 40 "$dir/server.out" "$dir"/log/*.log >&2
+      kill_rabbitmq
       return 1
     fi
     sleep 1
@@ -59,9 +67,14 @@ start_rabbitmq() {
   export ORCHESTRATOR_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$port/"
 }
 
-pg_bin() {
+kill_rabbitmq() { # the Erlang VM writes its pid to RABBITMQ_PID_FILE; the wrapper processes end with it
+  [ -s "${RABBITMQ_PID_FILE:-}" ] && kill "$(cat "$RABBITMQ_PID_FILE")" 2>/dev/null || true
+}
+
+pg_bin() { # the folder of initdb and pg_ctl: the ones on PATH, else Debian's newest
   local dir
-  for dir in "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")" /usr/lib/postgresql/*/bin; do
+  for dir in "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")" \
+             $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
     [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && { echo "$dir"; return 0; }
   done
   return 1
@@ -75,7 +88,7 @@ start_postgres() {
   local dir=$SERVICES_STATE/postgres port
   mkdir -p "$dir/socket"
   if [ "$(id -u)" = 0 ]; then chown -R postgres "$dir"; fi
-  port=$(free_port)
+  port=$(free_port) || return 1
   as_user postgres "$bin/initdb" -D "$dir/data" -U orchestrator --auth=trust -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 \
     || { log "initdb failed:"; cat "$dir/initdb.log" >&2; return 1; }
   log "starting PostgreSQL on 127.0.0.1:$port"
@@ -98,7 +111,9 @@ start_services() {
 
 stop_services() {
   [ -n "$SERVICES_STATE" ] || return 0
-  if [ -n "${RABBITMQ_NODENAME:-}" ]; then rabbitmqctl -n "$RABBITMQ_NODENAME" -q stop >/dev/null 2>&1 || true; fi
+  if [ -n "${RABBITMQ_NODENAME:-}" ]; then
+    rabbitmqctl -n "$RABBITMQ_NODENAME" -q stop >/dev/null 2>&1 || kill_rabbitmq
+  fi
   if [ -n "${PG_CTL:-}" ]; then as_user postgres "$PG_CTL" -D "$SERVICES_STATE/postgres/data" -m fast stop >/dev/null 2>&1 || true; fi
   rm -rf "$SERVICES_STATE"
   SERVICES_STATE=""

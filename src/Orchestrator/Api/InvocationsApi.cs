@@ -41,7 +41,7 @@ public static class InvocationsApi
             return TypedResults.ValidationProblem(errors, title: "The invocation request is invalid.");
         }
 
-        var (invocation, owned) = await services.Invocations.AcceptAsync(request, cancellationToken);
+        var (invocation, owned) = await services.Invocations.AcceptAsync(request, leaseScope: null, cancellationToken);
         if (owned)
         {
             services.Runner.Enqueue(invocation);

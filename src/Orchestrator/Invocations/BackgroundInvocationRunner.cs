@@ -18,9 +18,20 @@ public sealed class BackgroundInvocationRunner(
     ILogger<BackgroundInvocationRunner> logger) : BackgroundService
 {
     private readonly Channel<Invocation> _queue = Channel.CreateUnbounded<Invocation>(new() { SingleReader = false });
+    private int _pending;
+
+    /// <summary>How many invocations are queued or running here.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>How many more the runner can start at once.</summary>
+    public int FreeSlots => Math.Max(0, options.Value.BackgroundConcurrency - Pending);
 
     /// <summary>Queues an invocation whose lease this instance holds.</summary>
-    public void Enqueue(Invocation owned) => _queue.Writer.TryWrite(owned);
+    public void Enqueue(Invocation owned)
+    {
+        Interlocked.Increment(ref _pending);
+        _queue.Writer.TryWrite(owned);
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Parallel.ForEachAsync(
@@ -35,6 +46,10 @@ public sealed class BackgroundInvocationRunner(
                 catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {
                     Log.BackgroundInvocationFailed(logger, exception, invocation.Id);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pending);
                 }
             });
 }

@@ -30,10 +30,14 @@ public sealed class InvocationService(
     /// Stores a request as a new invocation, or finds the one it repeats (same id or idempotency key).
     /// A request that fails validation is stored as <see cref="InvocationStatus.ExecutionRejected"/>, never dropped.
     /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="leaseScope">What holds the lease, e.g. the message id; a repeat with the same scope takes the lease back.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The invocation, and whether this instance now holds its lease and must finish it.</returns>
-    public async Task<AcceptedInvocation> AcceptAsync(InvokeFunction request, CancellationToken cancellationToken)
+    public async Task<AcceptedInvocation> AcceptAsync(InvokeFunction request, string? leaseScope, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
+        var leaseToken = instance.NewLeaseToken(leaseScope);
         var invocation = validator.CreateInvocation(request, now);
         var errors = validator.Validate(request);
         if (errors.Count > 0)
@@ -44,13 +48,17 @@ public sealed class InvocationService(
                 Status = InvocationStatus.ExecutionRejected,
                 Error = new InvocationError("validation", $"{field}: {messages[0]}"),
                 FinishedAt = now,
+
+                // The lease (and a recovery's) derives from these, so they must be sane even when the request's were not.
+                TimeoutSeconds = Math.Clamp(invocation.TimeoutSeconds, 1, InvocationLimits.MaxTimeoutSeconds),
+                MaxAttempts = Math.Clamp(invocation.MaxAttempts, 1, InvocationLimits.MaxAttempts),
             };
             Log.InvocationRejected(logger, invocation.Id, field);
         }
 
         invocation = invocation with
         {
-            LeaseOwner = instance.Id,
+            LeaseOwner = leaseToken,
             LeaseExpiresAt = now + TimeSpan.FromSeconds(invocation.TimeoutSeconds) + LeaseGrace,
         };
         var (stored, created) = await store.CreateAsync(invocation, cancellationToken);
@@ -60,7 +68,7 @@ public sealed class InvocationService(
         }
 
         // A repeat: take over the work only if its holder is gone (a redelivery after a crash).
-        var claimed = await store.TryClaimAsync(stored.Id, instance.Id, now, LeaseGrace, cancellationToken);
+        var claimed = await store.TryClaimAsync(stored.Id, leaseToken, now, LeaseGrace, cancellationToken);
         return claimed is null ? new AcceptedInvocation(stored, Owned: false) : new AcceptedInvocation(claimed, Owned: true);
     }
 
@@ -69,9 +77,10 @@ public sealed class InvocationService(
     /// answers a repeat of a finished invocation with its outcome.
     /// </summary>
     /// <returns>The finished invocation, or <see langword="null"/> when another instance is still working on it.</returns>
-    public async Task<Invocation?> SubmitAsync(InvokeFunction request, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    public async Task<Invocation?> SubmitAsync(
+        InvokeFunction request, string? leaseScope, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
-        var (invocation, owned) = await AcceptAsync(request, cancellationToken);
+        var (invocation, owned) = await AcceptAsync(request, leaseScope, cancellationToken);
         if (owned)
         {
             return await FinishAsync(invocation, publisher, cancellationToken);
@@ -87,13 +96,15 @@ public sealed class InvocationService(
     }
 
     /// <summary>Runs an invocation whose lease this instance holds to its end and publishes the outcome.</summary>
-    /// <returns>The finished invocation, or <see langword="null"/> when the lease was lost to another instance.</returns>
+    /// <returns>The finished invocation, or <see langword="null"/> when the lease was lost to another holder.</returns>
     public async Task<Invocation?> FinishAsync(Invocation invocation, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
+        var leaseToken = invocation.LeaseOwner
+            ?? throw new ArgumentException($"Invocation {invocation.Id} is not leased; claim it before finishing it.", nameof(invocation));
         if (!invocation.Status.IsTerminal())
         {
             invocation = await ExecuteAsync(invocation, cancellationToken);
-            if (!await store.SaveProgressAsync(invocation, instance.Id, cancellationToken))
+            if (!await store.SaveProgressAsync(invocation, leaseToken, cancellationToken))
             {
                 Log.LeaseLost(logger, invocation.Id);
                 return null;
@@ -101,7 +112,7 @@ public sealed class InvocationService(
         }
 
         await publisher.Publish(invocation.ToCompleted(), cancellationToken);
-        await store.MarkPublishedAsync(invocation.Id, instance.Id, cancellationToken);
+        await store.MarkPublishedAsync(invocation.Id, leaseToken, cancellationToken);
         notifier.Notify(invocation.Id);
         Log.InvocationCompleted(logger, invocation.Id, invocation.Function, invocation.Target, invocation.Status.ToWireName(), invocation.Attempts);
         return invocation with { OutcomePublished = true, LeaseOwner = null, LeaseExpiresAt = null };

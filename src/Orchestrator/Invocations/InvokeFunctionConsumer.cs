@@ -8,7 +8,9 @@ public sealed class InvokeFunctionConsumer(InvocationService invocations) : ICon
 {
     public async Task Consume(ConsumeContext<InvokeFunction> context)
     {
-        var finished = await invocations.SubmitAsync(context.Message, context, context.CancellationToken);
+        // The message id scopes the lease, so a retry of this message takes back the lease its first try took.
+        var finished = await invocations.SubmitAsync(
+            context.Message, context.MessageId?.ToString("N"), context, context.CancellationToken);
         if (finished is not null && context.ResponseAddress is not null)
         {
             await context.RespondAsync(finished.ToCompleted());

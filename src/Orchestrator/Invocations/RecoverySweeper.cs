@@ -23,13 +23,21 @@ public sealed class RecoverySweeper(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.RecoveryIntervalSeconds), timeProvider);
         do
         {
+            // Claim no more than can start at once: a claimed invocation that waits in a queue would see its lease
+            // run out before it ran, and be claimed again.
+            var freeSlots = runner.FreeSlots;
+            if (freeSlots == 0)
+            {
+                continue;
+            }
+
             try
             {
                 var claimed = await store.ClaimPendingAsync(
-                    instance.Id,
+                    instance.NewLeaseToken(),
                     timeProvider.GetUtcNow(),
                     TimeSpan.FromSeconds(settings.LeaseGraceSeconds),
-                    settings.BackgroundConcurrency,
+                    freeSlots,
                     stoppingToken);
                 foreach (var invocation in claimed)
                 {

@@ -17,8 +17,9 @@ public interface IInvocationStore
     Task<Invocation?> GetAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes the lease of an invocation that still needs work when no one holds it or its lease expired before
-    /// <paramref name="now"/>. The lease lasts the invocation's timeout plus <paramref name="grace"/>.
+    /// Takes the lease of an invocation that still needs work when no one holds it, its lease expired before
+    /// <paramref name="now"/>, or <paramref name="owner"/> holds it already (a retry taking its lease back).
+    /// The lease lasts the invocation's timeout plus <paramref name="grace"/>.
     /// </summary>
     /// <returns>The claimed invocation, or <see langword="null"/> when it is done or held by another.</returns>
     Task<Invocation?> TryClaimAsync(Guid id, string owner, DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken);

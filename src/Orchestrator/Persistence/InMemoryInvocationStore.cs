@@ -49,7 +49,8 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
         lock (_gate)
         {
             return Task.FromResult(
-                _byId.TryGetValue(id, out var invocation) && IsClaimable(invocation, now)
+                _byId.TryGetValue(id, out var invocation)
+                && (IsClaimable(invocation, now) || (invocation.LeaseOwner == owner && !invocation.OutcomePublished))
                     ? Claim(invocation, owner, now, grace)
                     : null);
         }

@@ -55,7 +55,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
     public async Task<Invocation?> TryClaimAsync(Guid id, string owner, DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"UPDATE invocations SET {TakeLease} WHERE id = $4 AND {Claimable} RETURNING {Columns}");
+            $"UPDATE invocations SET {TakeLease} WHERE id = $4 AND ({Claimable} OR (lease_owner = $1 AND NOT outcome_published)) RETURNING {Columns}");
         AddLease(command.Parameters, owner, now, grace);
         command.Parameters.Add(new() { Value = id });
         return await ReadSingleAsync(command, cancellationToken);

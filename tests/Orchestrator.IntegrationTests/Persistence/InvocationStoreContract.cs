@@ -118,13 +118,27 @@ public abstract class InvocationStoreContract
     }
 
     [Fact]
+    public async Task TryClaimAsync_BySameHolderWhileLeaseLasts_TakesItBack()
+    {
+        var store = await CreateStoreAsync();
+        var held = NewInvocation() with { LeaseOwner = "a", LeaseExpiresAt = Now.AddSeconds(10) };
+        await store.CreateAsync(held, default);
+
+        var claimed = await store.TryClaimAsync(held.Id, "a", Now, Grace, default);
+
+        claimed!.LeaseOwner.ShouldBe("a");
+        claimed.LeaseExpiresAt.ShouldBe(Now + TimeSpan.FromSeconds(held.TimeoutSeconds) + Grace);
+    }
+
+    [Fact]
     public async Task TryClaimAsync_OutcomePublished_IsRefused()
     {
         var store = await CreateStoreAsync();
-        var done = NewInvocation() with { Status = InvocationStatus.Fulfilled, OutcomePublished = true };
+        var done = NewInvocation() with { Status = InvocationStatus.Fulfilled, OutcomePublished = true, LeaseOwner = "a" };
         await store.CreateAsync(done, default);
 
         (await store.TryClaimAsync(done.Id, "b", Now, Grace, default)).ShouldBeNull();
+        (await store.TryClaimAsync(done.Id, "a", Now, Grace, default)).ShouldBeNull();
     }
 
     [Fact]

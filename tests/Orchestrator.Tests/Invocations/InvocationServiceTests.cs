@@ -28,7 +28,7 @@ public class InvocationServiceTests
         _publisher.When(p => p.Publish(Arg.Any<InvocationCompleted>(), Arg.Any<CancellationToken>()))
             .Do(call => storedWhenPublished = _store.GetAsync(call.Arg<InvocationCompleted>().InvocationId, default).Result!.Status);
 
-        var finished = await sut.SubmitAsync(Request(), _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request());
 
         finished!.Status.ShouldBe(InvocationStatus.Fulfilled);
         finished.Result!.Value.GetInt32().ShouldBe(5);
@@ -49,7 +49,7 @@ public class InvocationServiceTests
             : ProviderOutcome.Fulfilled(null));
         var sut = CreateSut(provider);
 
-        var finished = await sut.SubmitAsync(Request(maxAttempts: 5), _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request(maxAttempts: 5));
 
         finished!.Status.ShouldBe(InvocationStatus.Fulfilled);
         finished.Attempts.ShouldBe(3);
@@ -62,7 +62,7 @@ public class InvocationServiceTests
         var provider = Scripted((_, _) => ProviderOutcome.Transient(InvocationStatus.ScheduleFailed, Busy));
         var sut = CreateSut(provider);
 
-        var finished = await sut.SubmitAsync(Request(maxAttempts: 4), _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request(maxAttempts: 4));
 
         finished!.Status.ShouldBe(InvocationStatus.ScheduleFailed);
         finished.Error.ShouldBe(Busy);
@@ -76,7 +76,7 @@ public class InvocationServiceTests
         var provider = Scripted((_, _) => ProviderOutcome.Final(InvocationStatus.ExecutionRejected, new("http", "bad", "400")));
         var sut = CreateSut(provider);
 
-        var finished = await sut.SubmitAsync(Request(maxAttempts: 5), _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request(maxAttempts: 5));
 
         finished!.Status.ShouldBe(InvocationStatus.ExecutionRejected);
         provider.Calls.ShouldBe(1);
@@ -92,7 +92,7 @@ public class InvocationServiceTests
         });
         var sut = CreateSut(provider, target => target.AttemptTimeoutSeconds = 1);
 
-        var finished = await sut.SubmitAsync(Request(maxAttempts: 2, timeoutSeconds: 30), _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request(maxAttempts: 2, timeoutSeconds: 30));
 
         finished!.Status.ShouldBe(InvocationStatus.ExecutionFailed);
         finished.Error!.Type.ShouldBe("timeout");
@@ -109,7 +109,7 @@ public class InvocationServiceTests
         });
         var sut = CreateSut(provider);
 
-        var finished = await sut.SubmitAsync(Request(timeoutSeconds: 1), _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request(timeoutSeconds: 1));
 
         finished!.Status.ShouldBe(InvocationStatus.DeadlineExceeded);
         finished.Error!.Message.ShouldContain("1 s");
@@ -128,7 +128,7 @@ public class InvocationServiceTests
         var sut = CreateSut(provider);
         var request = JsonSerializer.Deserialize<InvokeFunction>(json, JsonSerializerOptions.Web)!;
 
-        var finished = await sut.SubmitAsync(request, _publisher, CancellationToken.None);
+        var finished = await Submit(sut, request);
 
         finished!.Status.ShouldBe(InvocationStatus.ExecutionRejected);
         finished.Error!.Type.ShouldBe("validation");
@@ -146,8 +146,8 @@ public class InvocationServiceTests
         var provider = Scripted((_, _) => ProviderOutcome.Fulfilled(null));
         var sut = CreateSut(provider);
 
-        var first = await sut.SubmitAsync(Request() with { IdempotencyKey = "order-17" }, _publisher, CancellationToken.None);
-        var second = await sut.SubmitAsync(Request() with { IdempotencyKey = "order-17" }, _publisher, CancellationToken.None);
+        var first = await Submit(sut, Request() with { IdempotencyKey = "order-17" });
+        var second = await Submit(sut, Request() with { IdempotencyKey = "order-17" });
 
         second!.Id.ShouldBe(first!.Id);
         provider.Calls.ShouldBe(1);
@@ -161,7 +161,7 @@ public class InvocationServiceTests
         var sut = CreateSut(provider);
         var held = await _store.CreateAsync(Held("other-instance", DateTimeOffset.UtcNow.AddMinutes(5)), default);
 
-        var finished = await sut.SubmitAsync(Request() with { InvocationId = held.Invocation.Id }, _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request() with { InvocationId = held.Invocation.Id });
 
         finished.ShouldBeNull();
         provider.Calls.ShouldBe(0);
@@ -175,7 +175,7 @@ public class InvocationServiceTests
         var sut = CreateSut(provider);
         var held = await _store.CreateAsync(Held("dead-instance", DateTimeOffset.UtcNow.AddMinutes(-1)), default);
 
-        var finished = await sut.SubmitAsync(Request() with { InvocationId = held.Invocation.Id }, _publisher, CancellationToken.None);
+        var finished = await Submit(sut, Request() with { InvocationId = held.Invocation.Id });
 
         finished!.Status.ShouldBe(InvocationStatus.Fulfilled);
         provider.Calls.ShouldBe(1);
@@ -186,7 +186,7 @@ public class InvocationServiceTests
     {
         var provider = Scripted((_, _) => ProviderOutcome.Fulfilled(null));
         var sut = CreateSut(provider);
-        var (accepted, owned) = await sut.AcceptAsync(Request(), CancellationToken.None);
+        var (accepted, owned) = await sut.AcceptAsync(Request(), leaseScope: null, CancellationToken.None);
         owned.ShouldBeTrue();
         (await _store.TryClaimAsync(accepted.Id, "other-instance", DateTimeOffset.UtcNow.AddDays(1), TimeSpan.FromMinutes(1), default)).ShouldNotBeNull();
 
@@ -196,6 +196,26 @@ public class InvocationServiceTests
         (await _store.GetAsync(accepted.Id, default))!.Status.ShouldBe(InvocationStatus.Queued);
         await _publisher.DidNotReceiveWithAnyArgs().Publish(default(InvocationCompleted)!, default);
     }
+
+    [Fact]
+    public async Task SubmitAsync_RetryOfTheSameMessage_TakesBackItsOwnLeaseAndFinishes()
+    {
+        var provider = Scripted((_, _) => ProviderOutcome.Fulfilled(null));
+        var sut = CreateSut(provider);
+        var request = Request() with { InvocationId = Guid.NewGuid() };
+        var (firstTry, _) = await sut.AcceptAsync(request, leaseScope: "message-1", CancellationToken.None);
+
+        var finished = await sut.SubmitAsync(request, "message-1", _publisher, CancellationToken.None);
+        var otherMessage = await sut.SubmitAsync(request with { }, "message-2", _publisher, CancellationToken.None);
+
+        finished!.Id.ShouldBe(firstTry.Id);
+        finished.Status.ShouldBe(InvocationStatus.Fulfilled);
+        provider.Calls.ShouldBe(1);
+        otherMessage!.OutcomePublished.ShouldBeTrue();
+    }
+
+    private Task<Invocation?> Submit(InvocationService sut, InvokeFunction request) =>
+        sut.SubmitAsync(request, leaseScope: null, _publisher, CancellationToken.None);
 
     private static ScriptedProviderFactory Scripted(Func<int, CancellationToken, ProviderOutcome> script) =>
         new((attempt, cancellationToken) => Task.FromResult(script(attempt, cancellationToken)));
