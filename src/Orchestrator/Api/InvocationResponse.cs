@@ -47,7 +47,7 @@ public sealed record InvocationResponse(
         invocation.CreatedAt,
         invocation.StartedAt,
         invocation.FinishedAt,
-        invocation.ToCompleted().DurationMs);
+        invocation.DurationMs);
 }
 
 /// <summary>The answer to a new invocation that has not finished yet.</summary>

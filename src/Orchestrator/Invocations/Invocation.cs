@@ -38,6 +38,11 @@ public sealed record Invocation
 
     public DateTimeOffset? LeaseExpiresAt { get; init; }
 
+    /// <summary>From the first provider call to the terminal status, once both are known.</summary>
+    public long? DurationMs => StartedAt is { } started && FinishedAt is { } finished
+        ? (long)(finished - started).TotalMilliseconds
+        : null;
+
     public InvocationCompleted ToCompleted() => new()
     {
         InvocationId = Id,
@@ -54,8 +59,6 @@ public sealed record Invocation
         CreatedAt = CreatedAt,
         StartedAt = StartedAt,
         FinishedAt = FinishedAt,
-        DurationMs = StartedAt is { } started && FinishedAt is { } finished
-            ? (long)(finished - started).TotalMilliseconds
-            : null,
+        DurationMs = DurationMs,
     };
 }

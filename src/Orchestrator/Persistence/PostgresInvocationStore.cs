@@ -97,8 +97,8 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         parameters.Add(new() { Value = invocation.Id });
         parameters.Add(new() { Value = owner });
         parameters.Add(new() { Value = invocation.Status.ToWireName() });
-        parameters.Add(Json(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
-        parameters.Add(Json(invocation.Error is null ? null : JsonSerializer.Serialize(invocation.Error, JsonDefaults.Options), NpgsqlDbType.Jsonb));
+        parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
+        parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
         parameters.Add(new() { Value = invocation.Attempts });
         parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
         parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
@@ -128,16 +128,16 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         parameters.Add(new() { Value = invocation.Function });
         parameters.Add(new() { Value = invocation.Target });
         parameters.Add(new() { Value = invocation.Mode.ToString().ToLowerInvariant() });
-        parameters.Add(Json(invocation.Data.GetRawText(), NpgsqlDbType.Json));
+        parameters.Add(Nullable(invocation.Data.GetRawText(), NpgsqlDbType.Json));
         parameters.Add(Nullable(invocation.IdempotencyKey, NpgsqlDbType.Text));
         parameters.Add(new() { Value = invocation.TimeoutSeconds });
         parameters.Add(new() { Value = invocation.MaxAttempts });
-        parameters.Add(Json(invocation.Tags is null ? null : JsonSerializer.Serialize(invocation.Tags, JsonDefaults.Options), NpgsqlDbType.Jsonb));
+        parameters.Add(Nullable(JsonText(invocation.Tags), NpgsqlDbType.Jsonb));
         parameters.Add(Nullable(invocation.BatchId, NpgsqlDbType.Uuid));
         parameters.Add(Nullable(invocation.BatchIndex, NpgsqlDbType.Integer));
         parameters.Add(new() { Value = invocation.Status.ToWireName() });
-        parameters.Add(Json(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
-        parameters.Add(Json(invocation.Error is null ? null : JsonSerializer.Serialize(invocation.Error, JsonDefaults.Options), NpgsqlDbType.Jsonb));
+        parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
+        parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
         parameters.Add(new() { Value = invocation.Attempts });
         parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
         parameters.Add(new() { Value = invocation.CreatedAt });
@@ -148,7 +148,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         parameters.Add(Nullable(invocation.LeaseExpiresAt, NpgsqlDbType.TimestampTz));
     }
 
-    private static NpgsqlParameter Json(string? json, NpgsqlDbType type) => Nullable(json, type);
+    private static string? JsonText(object? value) => value is null ? null : JsonSerializer.Serialize(value, JsonDefaults.Options);
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) =>
         new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };

@@ -85,11 +85,7 @@ public class InvocationServiceTests
     [Fact]
     public async Task SubmitAsync_EveryAttemptHangs_FailsWithTimeoutAfterMaxAttempts()
     {
-        var provider = new ScriptedProviderFactory(async (_, cancellationToken) =>
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        });
+        var provider = Hanging();
         var sut = CreateSut(provider, target => target.AttemptTimeoutSeconds = 1);
 
         var finished = await Submit(sut, Request(maxAttempts: 2, timeoutSeconds: 30));
@@ -102,11 +98,7 @@ public class InvocationServiceTests
     [Fact]
     public async Task SubmitAsync_RunsPastItsTimeout_EndsDeadlineExceeded()
     {
-        var provider = new ScriptedProviderFactory(async (_, cancellationToken) =>
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        });
+        var provider = Hanging();
         var sut = CreateSut(provider);
 
         var finished = await Submit(sut, Request(timeoutSeconds: 1));
@@ -216,6 +208,13 @@ public class InvocationServiceTests
 
     private Task<Invocation?> Submit(InvocationService sut, InvokeFunction request) =>
         sut.SubmitAsync(request, leaseScope: null, _publisher, CancellationToken.None);
+
+    /// <summary>A provider whose every call waits until it is cancelled.</summary>
+    private static ScriptedProviderFactory Hanging() => new(async (_, cancellationToken) =>
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    });
 
     private static ScriptedProviderFactory Scripted(Func<int, CancellationToken, ProviderOutcome> script) =>
         new((attempt, cancellationToken) => Task.FromResult(script(attempt, cancellationToken)));
