@@ -1,0 +1,2 @@
+// Never calls back and never resolves.
+exports.main = function (event, callback) {};
