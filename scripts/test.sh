@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The test command: starts (installing when missing) RabbitMQ and PostgreSQL on loopback, then runs every test.
+# The test command: starts (installing when missing) RabbitMQ and PostgreSQL on loopback, installs the platforms'
+# npm SDKs the local cloud's tests drive, then runs every test. Node.js (18+) must be on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 trap stop_services EXIT
 start_services
+
+command -v node >/dev/null || { echo "Node.js is required: the local cloud runs functions in it (apt-get install nodejs)." >&2; exit 1; }
+npm ci --prefix tests/LocalCloud.Tests/sdk --no-audit --no-fund --loglevel=error
 
 output=$(mktemp)
 status=0
