@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using LocalCloud;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +14,6 @@ using Orchestrator.Messaging;
 using Orchestrator.Persistence;
 using Orchestrator.Providers;
 using Orchestrator.Providers.Http;
-using Orchestrator.Samples;
 
 namespace Orchestrator;
 
@@ -25,7 +26,7 @@ public static class OrchestratorHostExtensions
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddSampleTargetWhenNoneConfigured(builder.Configuration);
+        AddLocalCloudWhenNoTargetConfigured(builder);
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
@@ -60,7 +61,7 @@ public static class OrchestratorHostExtensions
         return builder;
     }
 
-    /// <summary>The HTTP API, the health endpoints and, in the embedded default, the sample functions.</summary>
+    /// <summary>The HTTP API, the health endpoints and, in the embedded default, the local cloud.</summary>
     public static WebApplication MapOrchestrator(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -69,10 +70,9 @@ public static class OrchestratorHostExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapInvocationsApi();
-        if (app.Services.GetRequiredService<IOptions<OrchestratorOptions>>().Value.Targets.TryGetValue(SampleFunctionsApi.TargetName, out var samples)
-            && samples.Url == SampleFunctionsApi.Route)
+        if (app.Services.GetService<LocalCloudEndpoints>() is not null)
         {
-            app.MapSampleFunctions();
+            app.MapLocalCloud(LocalCloudPrefix);
         }
 
         var configuration = app.Configuration;
@@ -84,19 +84,32 @@ public static class OrchestratorHostExtensions
         return app;
     }
 
-    /// <summary>With no targets configured, the default target is the built-in sample functions.</summary>
-    private static void AddSampleTargetWhenNoneConfigured(ConfigurationManager configuration)
+    /// <summary>
+    /// With no target configured, the orchestrator hosts the local cloud (its functions run in Node.js) under
+    /// <c>/local-cloud</c>, and its default target calls them through the CloudBase HTTP API with a key made for
+    /// this process alone.
+    /// </summary>
+    private static void AddLocalCloudWhenNoTargetConfigured(WebApplicationBuilder builder)
     {
-        if (configuration.GetSection($"{OrchestratorOptions.SectionName}:Targets").GetChildren().Any())
+        if (builder.Configuration.GetSection($"{OrchestratorOptions.SectionName}:Targets").GetChildren().Any())
         {
             return;
         }
 
-        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var apiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        builder.Services.AddLocalCloud(options => options.CloudBase.ApiKeys.Add(apiKey));
+        var target = $"{OrchestratorOptions.SectionName}:Targets:{LocalCloudTarget}";
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{OrchestratorOptions.SectionName}:Targets:{SampleFunctionsApi.TargetName}:Provider"] = "http",
-            [$"{OrchestratorOptions.SectionName}:Targets:{SampleFunctionsApi.TargetName}:Url"] = SampleFunctionsApi.Route,
-            [$"{OrchestratorOptions.SectionName}:DefaultTarget"] = SampleFunctionsApi.TargetName,
+            [$"{target}:Provider"] = "http",
+            [$"{target}:Url"] = LocalCloudPrefix + "/v1/functions/{function}",
+            [$"{target}:Headers:Authorization"] = "Bearer " + apiKey,
+            [$"{OrchestratorOptions.SectionName}:DefaultTarget"] = LocalCloudTarget,
         });
     }
+
+    /// <summary>The embedded default target's name.</summary>
+    public const string LocalCloudTarget = "local-cloud";
+
+    private const string LocalCloudPrefix = "/local-cloud";
 }

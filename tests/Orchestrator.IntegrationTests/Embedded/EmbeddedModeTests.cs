@@ -9,7 +9,7 @@ using Orchestrator.IntegrationTests.Infrastructure;
 
 namespace Orchestrator.IntegrationTests.Embedded;
 
-/// <summary>The default mode: nothing configured, in-memory bus and store, the sample functions as the default target.</summary>
+/// <summary>The default mode: nothing configured, in-memory bus and store, the in-process local cloud as the default target.</summary>
 public sealed class EmbeddedModeTests : IAsyncLifetime
 {
     private OrchestratorHost _host = null!;
@@ -19,14 +19,14 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
-    public async Task PostWithWait_SampleAdd_AnswersTheSum()
+    public async Task PostWithWait_LocalCloudAdd_AnswersTheSum()
     {
-        var response = await _host.Client.PostAsJsonAsync("/api/v1/invocations?wait=10", new { function = "add", data = new { a = 2, b = 3 } });
+        var response = await _host.Client.PostAsJsonAsync("/api/v1/invocations?wait=10", new { function = "add", data = new { x = 2, y = 3 } });
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var invocation = await response.Content.ReadFromJsonAsync<JsonElement>();
         invocation.GetProperty("status").GetString().ShouldBe("fulfilled");
-        invocation.GetProperty("target").GetString().ShouldBe("samples");
+        invocation.GetProperty("target").GetString().ShouldBe("local-cloud");
         invocation.GetProperty("result").GetDouble().ShouldBe(5);
     }
 
@@ -57,6 +57,24 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         var invocation = await WaitForTerminal(id);
         invocation.GetProperty("status").GetString().ShouldBe("fulfilled");
         invocation.GetProperty("result").GetProperty("hello").GetString().ShouldBe("bus");
+    }
+
+    [Fact]
+    public async Task UnknownFunction_RejectedByTheLocalCloud()
+    {
+        var response = await _host.Client.PostAsJsonAsync("/api/v1/invocations?wait=10", new { function = "nothing_here" });
+
+        var invocation = await response.Content.ReadFromJsonAsync<JsonElement>();
+        invocation.GetProperty("status").GetString().ShouldBe("execution_rejected");
+        invocation.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("FUNCTION_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task LocalCloud_ServesItsSurfacesUnderItsPrefix()
+    {
+        var response = await _host.Client.GetAsync("/local-cloud/cgi-bin/token?grant_type=client_credential&appid=wxlocalapp&secret=local-app-secret");
+
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("expires_in").GetInt32().ShouldBe(7200);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class OrchestratorOptionsValidatorTests
             Targets =
             {
                 ["shop"] = new() { Provider = "http", Url = "https://fn.example/{function}" },
-                ["self"] = new() { Provider = "HTTP", Url = "/samples/functions/{function}" },
+                ["self"] = new() { Provider = "HTTP", Url = "/local-cloud/v1/functions/{function}" },
             },
         });
 
