@@ -69,7 +69,13 @@ public sealed class FunctionRuntime(IOptions<LocalCloudOptions> options, TimePro
         {
             var worker = PickWorker();
             var id = Interlocked.Increment(ref _nextMessageId);
-            var reply = worker.Send(id, RunMessage(id, worker, function, @event, context));
+            Task<JsonDocument> reply;
+            lock (worker)
+            {
+                // A message carrying a function's code must reach the worker before any message that relies on it.
+                reply = worker.Send(id, RunMessage(id, worker, function, @event, context));
+            }
+
             var remaining = TimeSpan.FromSeconds((double)(deadline - timeProvider.GetTimestamp()) / timeProvider.TimestampFrequency);
             try
             {

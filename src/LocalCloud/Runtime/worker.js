@@ -40,6 +40,7 @@ for (const [method, level] of [['log', 'LOG'], ['info', 'INFO'], ['warn', 'WARN'
 function load(message) {
   let loaded = modules.get(message.key);
   if (!loaded) {
+    if (typeof message.code !== 'string') throw Object.assign(new Error(`the code of ${message.key} was never sent to this worker`), { name: 'InternalError' });
     try {
       loaded = { main: compile(message) };
     } catch (error) {
@@ -55,7 +56,6 @@ function load(message) {
 }
 
 function compile(message) {
-  if (typeof message.code !== 'string') throw Object.assign(new Error(`the code of ${message.key} was never sent to this worker`), { name: 'InternalError' });
   const filename = message.filename || path.join(process.cwd(), 'functions', `${message.key}.js`);
   const wrapper = vm.compileFunction(message.code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
   const module = { exports: {} };

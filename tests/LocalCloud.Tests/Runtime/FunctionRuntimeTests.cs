@@ -85,6 +85,28 @@ public sealed class FunctionRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteAsync_NewFunctionCalledManyTimesAtOnce_EveryCallGetsTheCode()
+    {
+        for (var round = 0; round < 30; round++)
+        {
+            var function = Registry.Create(Unique(), "exports.main = async (event) => event.n")!;
+            using var start = new ManualResetEventSlim();
+            var calls = Enumerable.Range(0, 8).Select(n => Task.Factory.StartNew(
+                () =>
+                {
+                    start.Wait();
+                    return Runtime.ExecuteAsync(function, new JsonObject { ["n"] = n }, [], Limit, CancellationToken.None);
+                },
+                TaskCreationOptions.LongRunning).Unwrap()).ToList();
+            start.Set();
+
+            var executions = await Task.WhenAll(calls);
+
+            executions.Select(execution => execution.Error?.Message ?? execution.Data.GetInt32().ToString()).ShouldBe(Enumerable.Range(0, 8).Select(n => n.ToString()));
+        }
+    }
+
+    [Fact]
     public async Task ExecuteAsync_NeverCallsBack_DeadlineExceededAndTheWorkerIsKept()
     {
         var pid = Runtime.WorkerProcessIds.Single();
