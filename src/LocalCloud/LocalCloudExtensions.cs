@@ -49,7 +49,8 @@ public static class LocalCloudExtensions
     }
 
     /// <summary>Maps every surface under <paramref name="prefix"/> (empty: at the root, as the platforms have them).</summary>
-    public static IEndpointRouteBuilder MapLocalCloud(this IEndpointRouteBuilder endpoints, string prefix = "")
+    /// <param name="faultsApi">Whether <c>/_localcloud/faults</c> is mapped; it has no credentials of its own.</param>
+    public static IEndpointRouteBuilder MapLocalCloud(this IEndpointRouteBuilder endpoints, string prefix = "", bool faultsApi = true)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.ServiceProvider.GetRequiredService<LocalCloudEndpoints>().Prefix = prefix;
@@ -66,7 +67,10 @@ public static class LocalCloudExtensions
         root.MapCloudBase();
         root.MapTcbAdmin();
         root.MapWeChat();
-        root.MapFaults();
+        if (faultsApi)
+        {
+            root.MapFaults();
+        }
         return endpoints;
     }
 

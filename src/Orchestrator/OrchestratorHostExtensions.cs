@@ -72,7 +72,7 @@ public static class OrchestratorHostExtensions
         app.MapInvocationsApi();
         if (app.Services.GetService<LocalCloudEndpoints>() is not null)
         {
-            app.MapLocalCloud(LocalCloudPrefix);
+            app.MapLocalCloud(LocalCloudPrefix, faultsApi: false);
         }
 
         var configuration = app.Configuration;
@@ -86,8 +86,9 @@ public static class OrchestratorHostExtensions
 
     /// <summary>
     /// With no target configured, the orchestrator hosts the local cloud (its functions run in Node.js) under
-    /// <c>/local-cloud</c>, and its default target calls them through the CloudBase HTTP API with a key made for
-    /// this process alone.
+    /// <c>/local-cloud</c>, and its default target calls them through the CloudBase HTTP API. Every credential of the
+    /// local cloud is made for this process alone, and its fault API is not mapped: whoever reaches the orchestrator
+    /// must not be able to create functions (run code) or break the default target.
     /// </summary>
     private static void AddLocalCloudWhenNoTargetConfigured(WebApplicationBuilder builder)
     {
@@ -96,8 +97,15 @@ public static class OrchestratorHostExtensions
             return;
         }
 
-        var apiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        builder.Services.AddLocalCloud(options => options.CloudBase.ApiKeys.Add(apiKey));
+        static string Random() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var apiKey = Random();
+        builder.Services.AddLocalCloud(options =>
+        {
+            options.CloudBase.ApiKeys = [apiKey];
+            options.CloudBase.Credentials = new() { [Random()] = Random() };
+            options.MinApp.Clients = new() { [Random()] = Random() };
+            options.WeChat.Apps = new() { [Random()] = Random() };
+        });
         var target = $"{OrchestratorOptions.SectionName}:Targets:{LocalCloudTarget}";
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -14,6 +14,8 @@ public sealed class CloudBaseAuth(IOptions<LocalCloudOptions> options, TimeProvi
 
     public bool IsCredential(string? secretId, string? secretKey) => Secrets.Matches(_options.Credentials, secretId, secretKey);
 
+    public bool IsSecretId(string secretId) => _options.Credentials.ContainsKey(secretId);
+
     public string IssueToken()
     {
         var token = Secrets.NewToken(24);

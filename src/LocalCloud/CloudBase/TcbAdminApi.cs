@@ -15,8 +15,8 @@ namespace LocalCloud.CloudBase;
 /// <summary>
 /// The route <c>@cloudbase/node-sdk</c> and <c>wx-server-sdk</c> call when given a <c>serviceUrl</c>:
 /// <c>POST /admin?env=&amp;seqId=</c> with <c>{action: "functions.invokeFunction", function_name, request_data}</c>.
-/// A well-formed TC3-HMAC-SHA256 authorization is accepted without checking its signature (the SDKs need only dummy
-/// keys); a bearer credential must be a known API key. The SDKs read any non-200 as a bare status, so failures are
+/// A well-formed TC3-HMAC-SHA256 authorization naming a configured SecretId is accepted without checking its signature
+/// (so the SDKs work with the development keys); a bearer credential must be a known API key. The SDKs read any non-200 as a bare status, so failures are
 /// 200 with <c>{code, message, requestId}</c>, as the platform answers them.
 /// </summary>
 internal static partial class TcbAdminApi
@@ -30,9 +30,10 @@ internal static partial class TcbAdminApi
         var requestId = Guid.NewGuid().ToString("N");
         var request = context.Request;
         var authorization = request.Headers.Authorization.ToString();
-        if (!Tc3Authorization().IsMatch(authorization) && CloudBaseErrors.Credentials(auth.Check(Bearer(authorization))) is { } denied)
+        var signature = Tc3Authorization().Match(authorization);
+        if (signature.Success ? !auth.IsSecretId(signature.Groups["secretId"].Value) : CloudBaseErrors.Credentials(auth.Check(Bearer(authorization))) is not null)
         {
-            return Failure(denied.Code, $"{denied.Message}, or a TC3-HMAC-SHA256 signature", requestId);
+            return Failure("INVALID_CREDENTIALS", "send a TC3-HMAC-SHA256 authorization with a configured SecretId, or 'Authorization: Bearer <api key>'", requestId);
         }
 
         var (body, error) = await JsonBody.ReadObjectAsync(request);
@@ -120,6 +121,6 @@ internal static partial class TcbAdminApi
     private static IResult Failure(string code, string message, string requestId) =>
         Results.Json(new { code, message, requestId }, CloudBaseApi.Json);
 
-    [GeneratedRegex(@"^TC3-HMAC-SHA256 Credential=[^/\s,]+/\d{4}-\d{2}-\d{2}/[a-z0-9]+/tc3_request, (SignedParams=[^,]*, )?SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$")]
+    [GeneratedRegex(@"^TC3-HMAC-SHA256 Credential=(?<secretId>[^/\s,]+)/\d{4}-\d{2}-\d{2}/[a-z0-9]+/tc3_request, (SignedParams=[^,]*, )?SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$")]
     private static partial Regex Tc3Authorization();
 }

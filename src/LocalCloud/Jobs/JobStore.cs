@@ -44,6 +44,15 @@ public sealed class JobStore(IOptions<LocalCloudOptions> options, TimeProvider t
         }
     }
 
+    /// <summary>An id from the same sequence as the job records', for a run that keeps no record (debug).</summary>
+    public long ReserveId()
+    {
+        lock (_gate)
+        {
+            return ++_nextId;
+        }
+    }
+
     /// <summary>Changes a job under the store's lock, so listings never see half a change.</summary>
     public void Update(JobRecord job, Action<JobRecord, double> change)
     {

@@ -33,8 +33,8 @@ public sealed class MinAppJobs(
     }
 
     /// <summary>The debug endpoint: a sync run that leaves no job record.</summary>
-    public Task<FunctionExecution> DebugAsync(FunctionDefinition function, JsonObject? data, string subject, string jobId) =>
-        ExecuteInSlotAsync(null, function, Event(function, data, subject, jobId, _options.SyncTimeLimitMilliseconds, null), sync: true);
+    public Task<FunctionExecution> DebugAsync(FunctionDefinition function, JsonObject? data, string subject) =>
+        ExecuteInSlotAsync(null, function, Event(function, data, subject, store.ReserveId(), _options.SyncTimeLimitMilliseconds, null), sync: true);
 
     private Task<FunctionExecution> RunAsync(JobRecord job, FunctionDefinition function, JsonObject? data, string? environment, bool sync)
     {
@@ -82,6 +82,11 @@ public sealed class MinAppJobs(
             catch (OperationCanceledException)
             {
                 execution = FunctionExecution.Failed(JobStatus.ExecutionFailed, "Shutdown", "the local cloud stopped while the job ran");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Whatever went wrong, the job record must not stay "executing" for ever.
+                execution = FunctionExecution.Failed(JobStatus.ExecutionFailed, "InternalError", exception.Message);
             }
 
             Finish(job, execution);

@@ -202,7 +202,7 @@ internal static class MinAppJobsApi
         }
 
         var jobId = Secrets.NewToken(16);
-        var execution = await services.Jobs.DebugAsync(function, data, subject ?? "sdk", jobId);
+        var execution = await services.Jobs.DebugAsync(function, data, subject ?? "sdk");
         if (execution.Status == JobStatus.ScheduleFailed)
         {
             return MinAppResults.Error(StatusCodes.Status400BadRequest, $"Task scheduling failed: {execution.Error!.Message}.");

@@ -65,7 +65,7 @@ public sealed class FunctionRuntime(IOptions<LocalCloudOptions> options, TimePro
         FunctionDefinition function, JsonNode? @event, JsonObject context, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
         var deadline = timeProvider.GetTimestamp() + (long)(timeLimit.TotalSeconds * timeProvider.TimestampFrequency);
-        while (true)
+        for (var dispatch = 1; ; dispatch++)
         {
             var worker = PickWorker();
             var id = Interlocked.Increment(ref _nextMessageId);
@@ -86,19 +86,30 @@ public sealed class FunctionRuntime(IOptions<LocalCloudOptions> options, TimePro
             catch (TimeoutException)
             {
                 worker.Cancel(id);
+                if (reply.IsCompletedSuccessfully)
+                {
+                    reply.Result.Dispose();
+                }
+
                 Log.DeadlineExceeded(logger, function.Name, timeLimit.TotalMilliseconds);
                 _ = worker.ProbeAsync(Interlocked.Increment(ref _nextMessageId), TimeSpan.FromMilliseconds(_options.UnresponsiveWorkerMilliseconds), timeProvider);
                 return FunctionExecution.Failed(
                     JobStatus.DeadlineExceeded, "deadline_exceeded",
                     $"the function ran past its time limit of {timeLimit.TotalMilliseconds:0} ms", timeLimit.TotalMilliseconds);
             }
-            catch (WorkerLostException lost) when (lost.Replaceable && timeProvider.GetTimestamp() < deadline)
+            catch (WorkerLostException lost) when (lost.Replaceable && dispatch == 1 && timeProvider.GetTimestamp() < deadline)
             {
-                // Its worker was stuck by another job; run it again on a healthy one.
+                // Its worker was stuck, most likely by another job: run it once more, on the replacement. A job lost
+                // twice this way is the likely culprit and is not run a third time.
+                await Task.Delay(TimeSpan.FromMilliseconds(20), timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (WorkerLostException lost)
             {
                 return FunctionExecution.Failed(JobStatus.ExecutionFailed, "WorkerCrashed", lost.Message);
+            }
+            catch (InvalidDataException unreadable)
+            {
+                return FunctionExecution.Failed(JobStatus.ExecutionFailed, "InvalidResult", unreadable.Message);
             }
             catch (OperationCanceledException)
             {
@@ -196,13 +207,13 @@ public sealed class FunctionRuntime(IOptions<LocalCloudOptions> options, TimePro
             status,
             reply.GetProperty("data").Clone(),
             error.ValueKind == JsonValueKind.Object
-                ? new FunctionError(
-                    error.GetProperty("message").GetString() ?? "",
-                    error.GetProperty("stack").GetString() ?? "",
-                    error.GetProperty("type").GetString() ?? "Error")
+                ? new FunctionError(Text(error, "message"), Text(error, "stack"), Text(error, "type") is { Length: > 0 } type ? type : "Error")
                 : null,
             reply.GetProperty("log").GetString() ?? "",
             reply.GetProperty("mem").GetInt64(),
             reply.GetProperty("ms").GetDouble());
     }
+
+    private static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText() : "";
 }

@@ -14,6 +14,9 @@ internal sealed class NodeWorker
 {
     private const char ReplyMarker = '\x1e';
 
+    // JavaScript values may nest deeper than System.Text.Json's default of 64 levels.
+    private static readonly JsonDocumentOptions ReplyOptions = new() { MaxDepth = 1_024 };
+
     private readonly Process _process;
     private readonly ILogger _logger;
     private readonly Channel<string> _outbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -193,37 +196,56 @@ internal sealed class NodeWorker
                     continue;
                 }
 
-                var reply = JsonDocument.Parse(line.AsMemory(1));
-                var id = reply.RootElement.GetProperty("id").GetInt64();
-                if (_pending.TryRemove(id, out var waiter))
-                {
-                    waiter.TrySetResult(reply);
-                }
-                else
-                {
-                    reply.Dispose();
-                }
+                Dispatch(line);
             }
         }
-        catch (Exception exception) when (exception is IOException or JsonException or ObjectDisposedException)
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
         {
             Log.WorkerProtocolError(_logger, _process.Id, exception);
             Kill(unresponsive: false);
         }
-
-        await _process.WaitForExitAsync().ConfigureAwait(false);
-        _dead = true;
-        _outbox.Writer.TryComplete();
-        var lost = new WorkerLostException(_process.Id, _process.ExitCode, _killedAsUnresponsive);
-        foreach (var id in _pending.Keys)
+        finally
         {
-            if (_pending.TryRemove(id, out var waiter))
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+            _dead = true;
+            _outbox.Writer.TryComplete();
+            var lost = new WorkerLostException(_process.Id, _process.ExitCode, _killedAsUnresponsive);
+            foreach (var id in _pending.Keys)
             {
-                waiter.TrySetException(lost);
+                if (_pending.TryRemove(id, out var waiter))
+                {
+                    waiter.TrySetException(lost);
+                }
+            }
+
+            _exited.TrySetResult();
+        }
+    }
+
+    /// <summary>Hands a reply to whoever waits for its id. A reply that cannot be read fails only its own job.</summary>
+    private void Dispatch(string line)
+    {
+        long? id = null;
+        try
+        {
+            var reply = JsonDocument.Parse(line.AsMemory(1), ReplyOptions);
+            id = reply.RootElement.GetProperty("id").GetInt64();
+            if (_pending.TryRemove(id.Value, out var waiter))
+            {
+                waiter.TrySetResult(reply);
+                return;
+            }
+
+            reply.Dispose();
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            Log.WorkerProtocolError(_logger, _process.Id, exception);
+            if (id is { } known && _pending.TryRemove(known, out var waiter))
+            {
+                waiter.TrySetException(new InvalidDataException($"the worker's reply could not be read: {exception.Message}", exception));
             }
         }
-
-        _exited.TrySetResult();
     }
 
     private async Task ErrorLoopAsync()

@@ -19,23 +19,35 @@ const current = new AsyncLocalStorage();
 const modules = new Map();
 const jobs = new Map();
 
+// Replies go through the real stdout; what a function writes to stdout itself lands in its job's log (or stderr),
+// so it can neither split nor forge a reply line.
+const writeReply = process.stdout.write.bind(process.stdout);
 function send(message) {
-  process.stdout.write('\x1e' + JSON.stringify(message) + '\n');
+  writeReply('\x1e' + JSON.stringify(message) + '\n');
+}
+
+function logLine(level, text) {
+  const line = `${new Date().toISOString()} ${level} ${text}\n`;
+  const job = current.getStore();
+  if (!job) {
+    process.stderr.write(line);
+  } else if (job.logChars < MAX_LOG_CHARS) {
+    const kept = line.length <= MAX_LOG_CHARS - job.logChars ? line : line.slice(0, MAX_LOG_CHARS - job.logChars) + '…[log truncated]\n';
+    job.log.push(kept);
+    job.logChars += kept.length;
+  }
 }
 
 // console.* of a function lands in its own job's log, in MinApp's "<ISO time> LOG <text>" format.
 for (const [method, level] of [['log', 'LOG'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG']]) {
-  console[method] = (...args) => {
-    const line = `${new Date().toISOString()} ${level} ${util.format(...args)}\n`;
-    const job = current.getStore();
-    if (!job) {
-      process.stderr.write(line);
-    } else if (job.logChars < MAX_LOG_CHARS) {
-      job.log.push(line);
-      job.logChars += line.length;
-    }
-  };
+  console[method] = (...args) => logLine(level, util.format(...args));
 }
+process.stdout.write = (chunk, encoding, callback) => {
+  logLine('LOG', String(chunk).replace(/\n$/, ''));
+  if (typeof encoding === 'function') encoding();
+  else if (typeof callback === 'function') callback();
+  return true;
+};
 
 function load(message) {
   let loaded = modules.get(message.key);
@@ -45,9 +57,6 @@ function load(message) {
       loaded = { main: compile(message) };
     } catch (error) {
       loaded = { error };
-    }
-    for (const key of modules.keys()) {
-      if (key.split('@')[0] === message.key.split('@')[0]) modules.delete(key);
     }
     modules.set(message.key, loaded);
   }
@@ -67,12 +76,16 @@ function compile(message) {
 
 // The worker's own frames say nothing to a function's author.
 function stackOf(error) {
-  return (error.stack || '').split('\n').filter(line => !line.includes(__filename) && !line.includes('node:internal') && !line.includes('node:vm')).join('\n');
+  return String(error.stack || '').split('\n').filter(line => !line.includes(__filename) && !line.includes('node:internal') && !line.includes('node:vm')).join('\n');
 }
 
 function describe(error) {
-  if (error instanceof Error) return { message: error.message, stack: stackOf(error), type: error.name || 'Error' };
-  return { message: typeof error === 'string' ? error : util.inspect(error), stack: '', type: 'Error' };
+  try {
+    if (error instanceof Error) return { message: String(error.message), stack: stackOf(error), type: String(error.name || 'Error') };
+    return { message: typeof error === 'string' ? error : util.inspect(error), stack: '', type: 'Error' };
+  } catch {
+    return { message: 'the function failed with an error that cannot be described', stack: '', type: 'Error' };
+  }
 }
 
 function settle(job, status, error, value) {
@@ -88,13 +101,14 @@ function settle(job, status, error, value) {
       error = serializationError;
     }
   }
-  if (error) job.log.push(`${new Date().toISOString()} ERROR ${error instanceof Error ? stackOf(error) : util.format(error)}\n`);
+  const failure = status === 'fulfilled' ? null : describe(error);
+  if (failure) job.log.push(`${new Date().toISOString()} ERROR ${failure.stack || `${failure.type}: ${failure.message}`}\n`);
   send({
     t: 'done',
     id: job.id,
     status,
     data,
-    error: status === 'fulfilled' ? null : describe(error),
+    error: failure,
     log: job.log.join(''),
     mem: process.memoryUsage.rss(),
     ms: Number(process.hrtime.bigint() - job.started) / 1e6,
@@ -150,4 +164,8 @@ input.on('line', line => {
   else if (message.t === 'cancel') jobs.delete(message.id);
   else if (message.t === 'ping') send({ t: 'pong', id: message.id });
 });
-input.on('close', () => process.exit(0));
+// The host closed stdin: finish the jobs still running, then leave once the last reply is written.
+input.on('close', () => {
+  const leave = () => (jobs.size === 0 ? writeReply('', () => process.exit(0)) : setTimeout(leave, 10));
+  leave();
+});

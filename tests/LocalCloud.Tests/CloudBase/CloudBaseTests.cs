@@ -13,7 +13,7 @@ public sealed class CloudBaseTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _host = await LocalCloudHost.StartAsync(options =>
     {
-        options.CloudBase.TimeLimitMilliseconds = 300;
+        options.CloudBase.TimeLimitMilliseconds = 2_000;
         options.CloudBase.ConcurrencyLimit = 2;
     });
 
@@ -97,10 +97,11 @@ public sealed class CloudBaseTests : IAsyncLifetime
     [Fact]
     public async Task Invoke_BeyondTheConcurrencyLimit_429()
     {
-        var busy = Enumerable.Range(0, 2).Select(_ => InvokeAsync("slow", """{"ms": 250}""")).ToList();
-        await Task.Delay(100);
+        var busy = Enumerable.Range(0, 2).Select(_ => InvokeAsync("slow", """{"ms": 1500}""")).ToList();
+        await Task.Delay(500);
 
-        await ShouldFailAsync(await InvokeAsync("echo", "{}"), HttpStatusCode.TooManyRequests, "EXCEED_CONCURRENT_REQUEST_LIMIT");
+        await ShouldFailAsync(await InvokeAsync("slow", """{"ms": 0}"""), HttpStatusCode.TooManyRequests, "EXCEED_CONCURRENT_REQUEST_LIMIT");
+        (await InvokeAsync("echo", "{}")).StatusCode.ShouldBe(HttpStatusCode.OK, "the limit is per function");
         (await Task.WhenAll(busy)).ShouldAllBe(response => response.StatusCode == HttpStatusCode.OK);
     }
 
@@ -109,7 +110,7 @@ public sealed class CloudBaseTests : IAsyncLifetime
     {
         var response = await AdminAsync(
             """{"action": "functions.invokeFunction", "function_name": "add", "request_data": "{\"x\":1,\"y\":2}", "envName": "local"}""",
-            "TC3-HMAC-SHA256 Credential=AKIDany/2026-11-21/tcb/tc3_request, SignedHeaders=content-type;host, Signature=" + new string('a', 64));
+            "TC3-HMAC-SHA256 Credential=AKIDlocal/2026-11-21/tcb/tc3_request, SignedHeaders=content-type;host, Signature=" + new string('a', 64));
 
         var body = await response.ReadJsonAsync();
         body["data"]!["response_data"]!.GetValue<string>().ShouldBe("3");
@@ -121,7 +122,8 @@ public sealed class CloudBaseTests : IAsyncLifetime
     [InlineData("""{"action": "functions.invokeFunction", "function_name": "fail", "request_data": ""}""", "Bearer local-api-key", "FUNCTION_INVOCATION_FAILED")]
     [InlineData("""{"action": "database.query", "function_name": "echo"}""", "Bearer local-api-key", "ACTION_FORBIDDEN")]
     [InlineData("""{"action": "functions.invokeFunction", "function_name": "echo", "request_data": "{"}""", "Bearer local-api-key", "FUNCTION_PARAM_INVALID")]
-    [InlineData("""{"action": "functions.invokeFunction", "function_name": "echo", "request_data": ""}""", "TC3-HMAC-SHA256 garbage", "MISSING_CREDENTIALS")]
+    [InlineData("""{"action": "functions.invokeFunction", "function_name": "echo", "request_data": ""}""", "TC3-HMAC-SHA256 garbage", "INVALID_CREDENTIALS")]
+    [InlineData("""{"action": "functions.invokeFunction", "function_name": "echo", "request_data": ""}""", "TC3-HMAC-SHA256 Credential=AKIDunknown/2026-11-21/tcb/tc3_request, SignedHeaders=host, Signature=0000000000000000000000000000000000000000000000000000000000000000", "INVALID_CREDENTIALS")]
     [InlineData("""{"action": "functions.invokeFunction", "function_name": "echo", "request_data": ""}""", "Bearer forged", "INVALID_CREDENTIALS")]
     public async Task Admin_Failures_200WithTheirCode(string body, string authorization, string code)
     {

@@ -66,6 +66,48 @@ public sealed class FunctionRuntimeTests : IAsyncLifetime
         execution.Error.Stack.ShouldNotContain("worker.js");
     }
 
+    [Theory]
+    [InlineData("exports.main = async () => { process.stdout.write('no newline'); process.stdout.write('\\x1e{}\\n'); return 7 }")]
+    [InlineData("exports.main = async () => { let v = 7; for (let i = 0; i < 200; i++) v = [v]; let x = v; for (let i = 0; i < 200; i++) x = x[0]; return x }")]
+    public async Task ExecuteAsync_StdoutWritesAndDeepValues_DoNotBreakTheProtocol(string code)
+    {
+        var execution = await RunAsync(code);
+
+        execution.Status.ShouldBe(JobStatus.Fulfilled);
+        execution.Data.GetInt32().ShouldBe(7);
+        Runtime.Replacements.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_DeeplyNestedResult_Returned()
+    {
+        var execution = await RunAsync("exports.main = async () => { let v = 1; for (let i = 0; i < 200; i++) v = { v }; return v }");
+
+        execution.Status.ShouldBe(JobStatus.Fulfilled);
+        execution.Data.GetRawText().Length.ShouldBeGreaterThan(800);
+    }
+
+    [Theory]
+    [InlineData("exports.main = async () => { const e = new Error('x'); e.stack = 42; throw e }")]
+    [InlineData("exports.main = async () => { const e = new Error('x'); e.name = 5; e.message = { deep: true }; throw e }")]
+    [InlineData("exports.main = async () => { throw { not: 'an Error' } }")]
+    public async Task ExecuteAsync_StrangeErrors_StillExecutionFailed(string code)
+    {
+        var execution = await RunAsync(code);
+
+        execution.Status.ShouldBe(JobStatus.ExecutionFailed);
+        execution.Error.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_HugeLog_CappedAt64K()
+    {
+        var execution = await RunAsync("exports.main = async () => { console.log('x'.repeat(200000)); console.log('more'); return 1 }");
+
+        execution.Log.Length.ShouldBeLessThan(70_000);
+        execution.Log.ShouldContain("[log truncated]");
+    }
+
     [Fact]
     public async Task ExecuteAsync_ManyJobsAtOnce_EachLogHoldsOnlyItsOwnLines()
     {

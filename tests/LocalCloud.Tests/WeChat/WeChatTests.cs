@@ -14,7 +14,7 @@ public sealed class WeChatTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _host = await LocalCloudHost.StartAsync(options =>
     {
-        options.WeChat.TimeLimitMilliseconds = 300;
+        options.WeChat.TimeLimitMilliseconds = 2_000;
         options.WeChat.ConcurrencyLimit = 2;
     });
 
@@ -63,10 +63,11 @@ public sealed class WeChatTests : IAsyncLifetime
     public async Task Invoke_BeyondTheConcurrencyLimit_501004()
     {
         var token = await TokenAsync();
-        var busy = Enumerable.Range(0, 2).Select(_ => InvokeAsync(token, "slow", """{"ms": 250}""")).ToList();
-        await Task.Delay(100);
+        var busy = Enumerable.Range(0, 2).Select(_ => InvokeAsync(token, "slow", """{"ms": 1500}""")).ToList();
+        await Task.Delay(500);
 
-        (await InvokeAsync(token, "echo", "{}"))["errcode"]!.GetValue<int>().ShouldBe(-501004);
+        (await InvokeAsync(token, "slow", """{"ms": 0}"""))["errcode"]!.GetValue<int>().ShouldBe(-501004);
+        (await InvokeAsync(token, "echo", "{}"))["errcode"]!.GetValue<int>().ShouldBe(0);
         (await Task.WhenAll(busy)).ShouldAllBe(body => body["errcode"]!.GetValue<int>() == 0);
     }
 

@@ -70,11 +70,19 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LocalCloud_ServesItsSurfacesUnderItsPrefix()
+    public async Task LocalCloud_WellKnownDevelopmentCredentialsAndTheFaultApi_AreNotServed()
     {
-        var response = await _host.Client.GetAsync("/local-cloud/cgi-bin/token?grant_type=client_credential&appid=wxlocalapp&secret=local-app-secret");
+        var token = await _host.Client.PostAsJsonAsync(
+            "/local-cloud/api/oauth2/hydrogen/openapi/authorize/", new { client_id = "local-client-id", client_secret = "local-client-secret" });
+        var wechat = await _host.Client.GetAsync("/local-cloud/cgi-bin/token?grant_type=client_credential&appid=wxlocalapp&secret=local-app-secret");
+        using var cloudBase = new HttpRequestMessage(HttpMethod.Post, "/local-cloud/v1/functions/echo") { Content = JsonContent.Create(new { }) };
+        cloudBase.Headers.Authorization = new("Bearer", "local-api-key");
+        var faults = await _host.Client.PutAsJsonAsync("/local-cloud/_localcloud/faults", Array.Empty<object>());
 
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("expires_in").GetInt32().ShouldBe(7200);
+        token.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await wechat.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errcode").GetInt32().ShouldBe(40013);
+        (await _host.Client.SendAsync(cloudBase)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        faults.StatusCode.ShouldBeOneOf(HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed);
     }
 
     [Fact]
