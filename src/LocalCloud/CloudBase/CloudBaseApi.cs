@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using LocalCloud.Faults;
 using LocalCloud.Functions;
 using LocalCloud.Http;
-using LocalCloud.MinApp;
 using LocalCloud.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,7 +34,7 @@ internal static class CloudBaseApi
         var requestId = Guid.NewGuid().ToString("N");
         var request = context.Request;
         context.Response.Headers["X-Request-Id"] = requestId;
-        if (CloudBaseErrors.Credentials(auth.Check(Bearer(request))) is { } denied)
+        if (CloudBaseErrors.Credentials(auth.Check(Secrets.Bearer(request.Headers.Authorization.ToString()))) is { } denied)
         {
             return Error(denied, requestId);
         }
@@ -43,7 +42,7 @@ internal static class CloudBaseApi
         var fault = await faults.ApplyAsync(Surface, name, context.RequestAborted);
         if (fault == FaultKind.Drop)
         {
-            return MinAppResults.Dropped(context);
+            return FaultInjector.Drop(context);
         }
 
         if (CloudBaseErrors.Fault(fault) is { } injected)
@@ -129,12 +128,6 @@ internal static class CloudBaseApi
         ["namespace"] = environment,
         ["memory_limit_in_mb"] = function.MemoryLimitInMB,
     };
-
-    private static string? Bearer(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-    }
 
     private static IResult Error(CloudBaseErrors.Failure failure, string requestId) =>
         Results.Json(new { code = failure.Code, message = failure.Message, requestId }, Json, statusCode: failure.StatusCode);

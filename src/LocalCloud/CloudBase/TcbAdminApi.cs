@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using LocalCloud.Faults;
 using LocalCloud.Functions;
 using LocalCloud.Http;
-using LocalCloud.MinApp;
 using LocalCloud.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,7 +30,7 @@ internal static partial class TcbAdminApi
         var request = context.Request;
         var authorization = request.Headers.Authorization.ToString();
         var signature = Tc3Authorization().Match(authorization);
-        if (signature.Success ? !auth.IsSecretId(signature.Groups["secretId"].Value) : CloudBaseErrors.Credentials(auth.Check(Bearer(authorization))) is not null)
+        if (signature.Success ? !auth.IsSecretId(signature.Groups["secretId"].Value) : CloudBaseErrors.Credentials(auth.Check(Secrets.Bearer(authorization))) is not null)
         {
             return Failure("INVALID_CREDENTIALS", "send a TC3-HMAC-SHA256 authorization with a configured SecretId, or 'Authorization: Bearer <api key>'", requestId);
         }
@@ -56,7 +55,7 @@ internal static partial class TcbAdminApi
         var fault = await faults.ApplyAsync(Surface, name, context.RequestAborted);
         if (fault == FaultKind.Drop)
         {
-            return MinAppResults.Dropped(context);
+            return FaultInjector.Drop(context);
         }
 
         if (fault is FaultKind.ServerError or FaultKind.TooManyRequests)
@@ -114,9 +113,6 @@ internal static partial class TcbAdminApi
             return false;
         }
     }
-
-    private static string? Bearer(string authorization) =>
-        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
 
     private static IResult Failure(string code, string message, string requestId) =>
         Results.Json(new { code, message, requestId }, CloudBaseApi.Json);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace LocalCloud.Faults;
@@ -10,6 +11,13 @@ public sealed class FaultInjector(IOptions<LocalCloudOptions> options, TimeProvi
     public IReadOnlyList<FaultRule> Rules => _rules;
 
     public void Replace(IReadOnlyList<FaultRule> rules) => _rules = [.. rules];
+
+    /// <summary>A dropped connection: aborted without an answer.</summary>
+    public static IResult Drop(HttpContext context)
+    {
+        context.Abort();
+        return Results.Empty;
+    }
 
     /// <summary>Waits the rule's latency, then rolls for a fault.</summary>
     public async ValueTask<FaultKind> ApplyAsync(string surface, string? function, CancellationToken cancellationToken)

@@ -7,13 +7,15 @@ namespace LocalCloud.Http;
 /// <summary>Reads a request body as a JSON object, naming what is wrong when it is not one.</summary>
 internal static class JsonBody
 {
+    public const string EmptyBody = "The request body is empty; send a JSON object ({} when there is nothing to say).";
+
     public static async Task<(JsonObject? Body, string? Error)> ReadObjectAsync(HttpRequest request, bool emptyIsObject = false)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (buffer.Length == 0)
         {
-            return emptyIsObject ? ([], null) : (null, "The request body is empty; send a JSON object ({} when there is nothing to say).");
+            return emptyIsObject ? ([], null) : (null, EmptyBody);
         }
 
         JsonNode? node;

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using LocalCloud.Http;
 using Microsoft.Extensions.Options;
 
 namespace LocalCloud.Jobs;
@@ -26,7 +26,7 @@ public sealed class JobStore(IOptions<LocalCloudOptions> options, TimeProvider t
                 Source = source,
                 ServiceType = sync ? "time_sensitive" : "batch",
                 CreatedAt = Now(),
-                LogKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+                LogKey = Secrets.NewToken(16),
             };
             if (!_byFunction.TryGetValue(functionId, out var jobs))
             {
@@ -98,10 +98,7 @@ public sealed class JobStore(IOptions<LocalCloudOptions> options, TimeProvider t
     {
         lock (_gate)
         {
-            return _byId.TryGetValue(id, out var job) && CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.ASCII.GetBytes(job.LogKey), System.Text.Encoding.ASCII.GetBytes(logKey))
-                ? job.Log
-                : null;
+            return _byId.TryGetValue(id, out var job) && Secrets.Equal(job.LogKey, logKey) ? job.Log : null;
         }
     }
 

@@ -122,7 +122,6 @@ internal static class MinAppAuthApi
     /// <summary>The bearer token of an Open API request, when it is a live one.</summary>
     public static bool IsAuthorized(HttpRequest request, MinAppAuth auth)
     {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && auth.IsValidAccessToken(header["Bearer ".Length..].Trim());
+        return auth.IsValidAccessToken(Secrets.Bearer(request.Headers.Authorization.ToString()));
     }
 }

@@ -150,21 +150,34 @@ internal static class MinAppJobsApi
             status = parsed;
         }
 
-        double? gte = null, lte = null;
-        foreach (var (key, setter) in new (string, Action<double>)[] { ("created_at__gte", value => gte = value), ("created_at__lte", value => lte = value) })
+        if (Timestamp(parameters, "created_at__gte", out var gte) is { } invalidGte)
         {
-            if (parameters.TryGetValue(key, out var text))
-            {
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-                {
-                    return $"{key} must be a unix timestamp in seconds, not '{text}'.";
-                }
+            return invalidGte;
+        }
 
-                setter(value);
-            }
+        if (Timestamp(parameters, "created_at__lte", out var lte) is { } invalidLte)
+        {
+            return invalidLte;
         }
 
         query = new JobQuery(source, status, serviceType, gte, lte, limit, offset);
+        return null;
+    }
+
+    private static string? Timestamp(IQueryCollection parameters, string key, out double? value)
+    {
+        value = null;
+        if (!parameters.TryGetValue(key, out var text))
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || !double.IsFinite(parsed))
+        {
+            return $"{key} must be a unix timestamp in seconds, not '{text}'.";
+        }
+
+        value = parsed;
         return null;
     }
 

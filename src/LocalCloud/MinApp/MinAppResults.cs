@@ -23,7 +23,7 @@ internal static class MinAppResults
     public static IResult? Fault(FaultKind fault, HttpContext context) => fault switch
     {
         FaultKind.None => null,
-        FaultKind.Drop => Dropped(context),
+        FaultKind.Drop => FaultInjector.Drop(context),
         FaultKind.ServerError => Error(StatusCodes.Status500InternalServerError, "Internal server error (injected by the local cloud)."),
         FaultKind.TooManyRequests => Error(StatusCodes.Status429TooManyRequests, "Too many requests (injected by the local cloud)."),
         _ => Error(StatusCodes.Status503ServiceUnavailable, "The service is busy (injected by the local cloud)."),
@@ -50,10 +50,4 @@ internal static class MinAppResults
         data = execution.Succeeded ? execution.Data : default(JsonElement?),
         error = execution.Error is { } error ? new { message = error.Message, type = error.Type } : (object)new { },
     };
-
-    internal static IResult Dropped(HttpContext context)
-    {
-        context.Abort();
-        return Results.Empty;
-    }
 }

@@ -5,7 +5,6 @@ using LocalCloud.Faults;
 using LocalCloud.Functions;
 using LocalCloud.Http;
 using LocalCloud.Jobs;
-using LocalCloud.MinApp;
 using LocalCloud.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -106,7 +105,7 @@ internal static class WeChatApi
         switch (fault)
         {
             case FaultKind.Drop:
-                return MinAppResults.Dropped(context);
+                return FaultInjector.Drop(context);
             case FaultKind.ServerError:
                 return Results.StatusCode(StatusCodes.Status502BadGateway);
             case FaultKind.TooManyRequests:
@@ -118,7 +117,7 @@ internal static class WeChatApi
         var (body, error) = await JsonBody.ReadObjectAsync(context.Request);
         if (body is null)
         {
-            return context.Request.ContentLength is 0 || error!.Contains("empty", StringComparison.Ordinal)
+            return error == JsonBody.EmptyBody
                 ? Error(44002, "empty post data")
                 : Error(47001, $"data format error: {error}");
         }
