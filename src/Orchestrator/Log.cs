@@ -26,6 +26,18 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Error, "The recovery sweep failed; it will run again")]
     public static partial void RecoveryFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1101, LogLevel.Error, "Looking for functions with jobs to poll failed; it will run again")]
+    public static partial void PollerDiscoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1102, LogLevel.Error, "The poller of {Function} stopped on an error; another one starts within seconds")]
+    public static partial void PollerFailed(ILogger logger, Exception exception, string function);
+
+    [LoggerMessage(1103, LogLevel.Warning, "A tick of the poller of {Function} failed; it will run again")]
+    public static partial void PollerTickFailed(ILogger logger, Exception exception, string function);
+
+    [LoggerMessage(1104, LogLevel.Warning, "The poller of {Function} lost its lease to another instance and stopped")]
+    public static partial void PollerLeaseLost(ILogger logger, string function);
+
     [LoggerMessage(2001, LogLevel.Information, "Applied database migration {Version} ({Name})")]
     public static partial void MigrationApplied(ILogger logger, int version, string name);
 

@@ -9,11 +9,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api;
+using Orchestrator.AsyncJobs;
 using Orchestrator.Invocations;
 using Orchestrator.Messaging;
 using Orchestrator.Persistence;
 using Orchestrator.Providers;
+using Orchestrator.Providers.CloudBase;
 using Orchestrator.Providers.Http;
+using Orchestrator.Providers.MinApp;
+using Orchestrator.Providers.WeChat;
 
 namespace Orchestrator;
 
@@ -43,10 +47,12 @@ public static class OrchestratorHostExtensions
         services.AddSingleton<IValidateOptions<OrchestratorOptions>, OrchestratorOptionsValidator>();
         services.AddOptions<InvocationOptions>().BindConfiguration(InvocationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        // Request URLs may carry credentials (query-string tokens), so the HTTP client's own logging is off.
-        services.AddHttpClient(HttpFunctionProviderFactory.HttpClientName).RemoveAllLoggers();
+        // Providers build their own HTTP clients without logging handlers: request URLs may carry credentials (WeChat's token).
         services.AddSingleton<SelfAddress>();
         services.AddSingleton<IFunctionProviderFactory, HttpFunctionProviderFactory>();
+        services.AddSingleton<IFunctionProviderFactory, MinAppProviderFactory>();
+        services.AddSingleton<IFunctionProviderFactory, CloudBaseProviderFactory>();
+        services.AddSingleton<IFunctionProviderFactory, WeChatProviderFactory>();
         services.AddSingleton<TargetRegistry>();
 
         services.AddSingleton<InstanceIdentity>();
@@ -56,6 +62,8 @@ public static class OrchestratorHostExtensions
         services.AddSingleton<BackgroundInvocationRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<BackgroundInvocationRunner>());
         services.AddHostedService<RecoverySweeper>();
+        services.AddSingleton<JobPollers>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobPollers>());
 
         builder.AddOrchestratorMessaging();
         return builder;
@@ -70,6 +78,7 @@ public static class OrchestratorHostExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapInvocationsApi();
+        app.MapTargetsApi();
         if (app.Services.GetService<LocalCloudEndpoints>() is not null)
         {
             app.MapLocalCloud(LocalCloudPrefix, faultsApi: false);
@@ -86,9 +95,10 @@ public static class OrchestratorHostExtensions
 
     /// <summary>
     /// With no target configured, the orchestrator hosts the local cloud (its functions run in Node.js) under
-    /// <c>/local-cloud</c>, and its default target calls them through the CloudBase HTTP API. Every credential of the
-    /// local cloud is made for this process alone, and its fault API is not mapped: whoever reaches the orchestrator
-    /// must not be able to create functions (run code) or break the default target.
+    /// <c>/local-cloud</c>, with one target per platform surface: <c>local-cloud</c> (the default, CloudBase's API),
+    /// <c>local-minapp</c> (MinApp's, asynchronous jobs) and <c>local-wechat</c>. Every credential of the local cloud is
+    /// made for this process alone, and its fault API is not mapped: whoever reaches the orchestrator must not be able
+    /// to create functions (run code) or break the targets.
     /// </summary>
     private static void AddLocalCloudWhenNoTargetConfigured(WebApplicationBuilder builder)
     {
@@ -98,20 +108,29 @@ public static class OrchestratorHostExtensions
         }
 
         static string Random() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var apiKey = Random();
+        var (apiKey, clientId, clientSecret, appId, appSecret) = (Random(), Random(), Random(), Random(), Random());
         builder.Services.AddLocalCloud(options =>
         {
             options.CloudBase.ApiKeys = [apiKey];
             options.CloudBase.Credentials = new() { [Random()] = Random() };
-            options.MinApp.Clients = new() { [Random()] = Random() };
-            options.WeChat.Apps = new() { [Random()] = Random() };
+            options.MinApp.Clients = new() { [clientId] = clientSecret };
+            options.WeChat.Apps = new() { [appId] = appSecret };
         });
-        var target = $"{OrchestratorOptions.SectionName}:Targets:{LocalCloudTarget}";
+        const string Targets = $"{OrchestratorOptions.SectionName}:Targets";
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{target}:Provider"] = "http",
-            [$"{target}:Url"] = LocalCloudPrefix + "/v1/functions/{function}",
-            [$"{target}:Headers:Authorization"] = "Bearer " + apiKey,
+            [$"{Targets}:{LocalCloudTarget}:Provider"] = "cloudbase",
+            [$"{Targets}:{LocalCloudTarget}:BaseUrl"] = LocalCloudPrefix,
+            [$"{Targets}:{LocalCloudTarget}:ApiKey"] = apiKey,
+            [$"{Targets}:local-minapp:Provider"] = "minapp",
+            [$"{Targets}:local-minapp:BaseUrl"] = LocalCloudPrefix,
+            [$"{Targets}:local-minapp:ClientId"] = clientId,
+            [$"{Targets}:local-minapp:ClientSecret"] = clientSecret,
+            [$"{Targets}:local-wechat:Provider"] = "wechat",
+            [$"{Targets}:local-wechat:BaseUrl"] = LocalCloudPrefix,
+            [$"{Targets}:local-wechat:AppId"] = appId,
+            [$"{Targets}:local-wechat:AppSecret"] = appSecret,
+            [$"{Targets}:local-wechat:Environment"] = "local",
             [$"{OrchestratorOptions.SectionName}:DefaultTarget"] = LocalCloudTarget,
         });
     }

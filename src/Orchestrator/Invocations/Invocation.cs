@@ -38,6 +38,18 @@ public sealed record Invocation
 
     public DateTimeOffset? LeaseExpiresAt { get; init; }
 
+    /// <summary>
+    /// Whether the provider runs it as a job of its own that its function's poller follows (see <c>AsyncJobs/</c>); the
+    /// poller's lease on the function then guards it, not <see cref="LeaseOwner"/>.
+    /// </summary>
+    public bool Polled { get; init; }
+
+    /// <summary>When its job was last submitted by the poller; set before the request is sent.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>Its place among the function's submissions, which matches it with its job when the provider gives no id.</summary>
+    public long? SubmitSeq { get; init; }
+
     /// <summary>From the first provider call to the terminal status, once both are known.</summary>
     public long? DurationMs => StartedAt is { } started && FinishedAt is { } finished
         ? (long)(finished - started).TotalMilliseconds

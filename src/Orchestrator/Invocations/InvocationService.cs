@@ -1,10 +1,12 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orchestrator.AsyncJobs;
 using Orchestrator.Contracts;
 using Orchestrator.Persistence;
 using Orchestrator.Providers;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Orchestrator.Invocations;
@@ -20,6 +22,7 @@ public sealed class InvocationService(
     TargetRegistry targets,
     InstanceIdentity instance,
     InvocationCompletionNotifier notifier,
+    JobPollers pollers,
     IOptions<InvocationOptions> options,
     TimeProvider timeProvider,
     ILogger<InvocationService> logger)
@@ -54,6 +57,18 @@ public sealed class InvocationService(
                 MaxAttempts = Math.Clamp(invocation.MaxAttempts, 1, InvocationLimits.MaxAttempts),
             };
             Log.InvocationRejected(logger, invocation.Id, field);
+        }
+
+        if (!invocation.Status.IsTerminal() && targets.TryGet(invocation.Target, out var target) && target.Poller?.SubmitsInOrder(invocation) == true)
+        {
+            // Submitted and followed by the function's poller, which holds the lease on the function rather than on each invocation.
+            var (polled, _) = await store.CreateAsync(invocation with { Polled = true }, cancellationToken);
+            if (polled.Polled && !polled.OutcomePublished)
+            {
+                pollers.Wake(polled.Target, polled.Function);
+            }
+
+            return new AcceptedInvocation(polled, Owned: false);
         }
 
         invocation = invocation with
@@ -109,6 +124,13 @@ public sealed class InvocationService(
                 Log.LeaseLost(logger, invocation.Id);
                 return null;
             }
+
+            if (invocation.Polled)
+            {
+                // The provider runs it as a job of its own: the function's poller follows it from here and publishes its outcome.
+                pollers.Wake(invocation.Target, invocation.Function);
+                return null;
+            }
         }
 
         await publisher.Publish(invocation.ToCompleted(), cancellationToken);
@@ -130,22 +152,32 @@ public sealed class InvocationService(
                 new InvocationError("validation", $"target: '{invocation.Target}' is no longer a configured target.")));
         }
 
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(invocation.TimeoutSeconds), timeProvider);
+        var timeout = TimeSpan.FromSeconds(invocation.TimeoutSeconds);
+        using var deadline = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var context = ResilienceContextPool.Shared.Get(linked.Token);
-        context.Properties.Set(TargetRegistry.AttemptsAllowedKey, invocation.MaxAttempts);
-        var state = new CallState(target.Provider, invocation);
+        var budget = new AttemptBudget(invocation.MaxAttempts, startedAt + timeout);
+        context.Properties.Set(TargetRegistry.BudgetKey, budget);
+        var state = new CallState(target, invocation, budget);
         ProviderOutcome outcome;
         try
         {
             outcome = await target.Pipeline.ExecuteAsync(
-                static async (context, state) =>
-                {
-                    state.Attempts++;
-                    return await state.Provider.InvokeAsync(state.Invocation, context.CancellationToken);
-                },
+                static async (context, state) => await state.Target.CallAsync(
+                    token =>
+                    {
+                        state.Budget.Made++;
+                        return state.Target.Provider.InvokeAsync(state.Invocation, token);
+                    },
+                    context.CancellationToken),
                 context,
                 state);
+        }
+        catch (BrokenCircuitException)
+        {
+            outcome = ProviderOutcome.Final(
+                InvocationStatus.ScheduleFailed,
+                new InvocationError("circuit_open", $"The circuit of target '{target.Name}' stayed open after repeated failures until the invocation's deadline."));
         }
         catch (TimeoutRejectedException)
         {
@@ -164,7 +196,7 @@ public sealed class InvocationService(
             ResilienceContextPool.Shared.Return(context);
         }
 
-        return Finish(invocation, startedAt, state.Attempts, outcome);
+        return Finish(invocation, startedAt, budget.Made, outcome);
     }
 
     private Invocation Finish(Invocation invocation, DateTimeOffset startedAt, int attempts, ProviderOutcome outcome) => invocation with
@@ -175,16 +207,12 @@ public sealed class InvocationService(
         Attempts = invocation.Attempts + attempts,
         ProviderJobId = outcome.ProviderJobId ?? invocation.ProviderJobId,
         StartedAt = invocation.StartedAt ?? startedAt,
-        FinishedAt = timeProvider.GetUtcNow(),
+        FinishedAt = outcome.IsAccepted ? null : timeProvider.GetUtcNow(),
+        Polled = outcome.IsAccepted,
     };
 
     // Attempts run one after another, so a plain counter is enough.
-    private sealed class CallState(IFunctionProvider provider, Invocation invocation)
-    {
-        public IFunctionProvider Provider { get; } = provider;
-        public Invocation Invocation { get; } = invocation;
-        public int Attempts { get; set; }
-    }
+    private sealed record CallState(Target Target, Invocation Invocation, AttemptBudget Budget);
 }
 
 /// <summary>The answer of <see cref="InvocationService.AcceptAsync"/>.</summary>

@@ -33,7 +33,49 @@ public interface IInvocationStore
 
     /// <summary>Records that the outcome was published and releases the lease.</summary>
     Task MarkPublishedAsync(Guid id, string owner, CancellationToken cancellationToken);
+
+    /// <summary>The functions that have polled invocations still to finish.</summary>
+    Task<IReadOnlyList<JobChannelKey>> FindJobChannelsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes or renews the lease on a function's poller (created on first use) when it is free, expired, or
+    /// <paramref name="owner"/>'s already; it lasts until <paramref name="expiresAt"/>.
+    /// </summary>
+    /// <returns>The poller's state, or <see langword="null"/> when another instance holds it.</returns>
+    Task<JobChannelState?> TryLeaseJobChannelAsync(JobChannelKey key, string owner, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A function's polled invocations that need its poller: every one not yet published, except that of those not
+    /// yet submitted only the <paramref name="queuedLimit"/> oldest; and published ones submitted after
+    /// <paramref name="unmatchedSince"/> whose job has not been matched yet (they keep their place in the order).
+    /// </summary>
+    Task<IReadOnlyList<Invocation>> LoadJobChannelAsync(JobChannelKey key, int queuedLimit, DateTimeOffset unmatchedSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the poller's state and the invocations it changed, in one transaction, and renews its lease, provided
+    /// <paramref name="owner"/> still holds it.
+    /// </summary>
+    /// <returns><see langword="false"/> when the lease was lost and nothing was written.</returns>
+    Task<bool> SaveJobChannelAsync(
+        JobChannelKey key, string owner, DateTimeOffset expiresAt, JobChannelState state, IReadOnlyCollection<Invocation> changed, CancellationToken cancellationToken);
+
+    /// <summary>Records that the outcomes of polled invocations were published.</summary>
+    Task MarkPolledPublishedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+
+    /// <summary>Gives up the lease on a function's poller.</summary>
+    Task ReleaseJobChannelAsync(JobChannelKey key, string owner, CancellationToken cancellationToken);
 }
+
+/// <summary>A function on a target: what one poller follows.</summary>
+public readonly record struct JobChannelKey(string Target, string Function)
+{
+    public override string ToString() => $"{Target}/{Function}";
+}
+
+/// <summary>Where a function's poller stands.</summary>
+/// <param name="NextSeq">The place the next submission takes.</param>
+/// <param name="Watermark">The newest provider job matched or skipped; <see langword="null"/> before the first look.</param>
+public sealed record JobChannelState(long NextSeq, long? Watermark);
 
 /// <summary>The answer of <see cref="IInvocationStore.CreateAsync"/>.</summary>
 /// <param name="Invocation">The inserted invocation, or the existing one that has the same id or idempotency key.</param>

@@ -11,6 +11,7 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Invocation> _byId = [];
     private readonly Dictionary<string, Guid> _byIdempotencyKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<JobChannelKey, Channel> _channels = [];
 
     public Task<CreateResult> CreateAsync(Invocation invocation, CancellationToken cancellationToken)
     {
@@ -89,6 +90,9 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
                 ProviderJobId = invocation.ProviderJobId,
                 StartedAt = invocation.StartedAt,
                 FinishedAt = invocation.FinishedAt,
+                Polled = invocation.Polled,
+                LeaseOwner = invocation.Polled ? null : current.LeaseOwner,
+                LeaseExpiresAt = invocation.Polled ? null : current.LeaseExpiresAt,
             };
             return Task.FromResult(true);
         }
@@ -107,8 +111,126 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
         }
     }
 
+    public Task<IReadOnlyList<JobChannelKey>> FindJobChannelsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<JobChannelKey> keys = _byId.Values
+                .Where(invocation => invocation.Polled && !invocation.OutcomePublished)
+                .Select(invocation => new JobChannelKey(invocation.Target, invocation.Function))
+                .Distinct()
+                .ToList();
+            return Task.FromResult(keys);
+        }
+    }
+
+    public Task<JobChannelState?> TryLeaseJobChannelAsync(
+        JobChannelKey key, string owner, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(key, out var channel))
+            {
+                _channels[key] = channel = new Channel { State = new JobChannelState(1, null) };
+            }
+
+            if (channel.Owner is not null && channel.Owner != owner && channel.ExpiresAt >= now)
+            {
+                return Task.FromResult<JobChannelState?>(null);
+            }
+
+            channel.Owner = owner;
+            channel.ExpiresAt = expiresAt;
+            return Task.FromResult<JobChannelState?>(channel.State);
+        }
+    }
+
+    public Task<IReadOnlyList<Invocation>> LoadJobChannelAsync(
+        JobChannelKey key, int queuedLimit, DateTimeOffset unmatchedSince, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var rows = _byId.Values.Where(invocation => invocation.Polled && invocation.Target == key.Target && invocation.Function == key.Function).ToList();
+            IReadOnlyList<Invocation> loaded =
+            [
+                .. rows.Where(invocation => invocation.OutcomePublished
+                    ? invocation.SubmitSeq is not null && invocation.ProviderJobId is null && invocation.SubmittedAt > unmatchedSince
+                    : !IsUnsubmitted(invocation)),
+                .. rows.Where(invocation => !invocation.OutcomePublished && IsUnsubmitted(invocation)).OrderBy(invocation => invocation.CreatedAt).Take(queuedLimit),
+            ];
+            return Task.FromResult(loaded);
+        }
+    }
+
+    public Task<bool> SaveJobChannelAsync(
+        JobChannelKey key, string owner, DateTimeOffset expiresAt, JobChannelState state, IReadOnlyCollection<Invocation> changed, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(key, out var channel) || channel.Owner != owner)
+            {
+                return Task.FromResult(false);
+            }
+
+            channel.State = state;
+            channel.ExpiresAt = expiresAt;
+            foreach (var invocation in changed)
+            {
+                if (_byId.TryGetValue(invocation.Id, out var current) && current.Polled)
+                {
+                    _byId[invocation.Id] = current with
+                    {
+                        Status = invocation.Status,
+                        Result = invocation.Result,
+                        Error = invocation.Error,
+                        Attempts = invocation.Attempts,
+                        ProviderJobId = invocation.ProviderJobId,
+                        StartedAt = invocation.StartedAt,
+                        FinishedAt = invocation.FinishedAt,
+                        SubmittedAt = invocation.SubmittedAt,
+                        SubmitSeq = invocation.SubmitSeq,
+                    };
+                }
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task MarkPolledPublishedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            foreach (var id in ids)
+            {
+                if (_byId.TryGetValue(id, out var current) && current.Polled)
+                {
+                    _byId[id] = current with { OutcomePublished = true };
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task ReleaseJobChannelAsync(JobChannelKey key, string owner, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_channels.TryGetValue(key, out var channel) && channel.Owner == owner)
+            {
+                channel.Owner = null;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private static bool IsUnsubmitted(Invocation invocation) =>
+        invocation.SubmittedAt is null && invocation.Status == Contracts.InvocationStatus.Queued;
+
     private static bool IsClaimable(Invocation invocation, DateTimeOffset now) =>
-        !invocation.OutcomePublished && (invocation.LeaseExpiresAt is null || invocation.LeaseExpiresAt < now);
+        !invocation.OutcomePublished && !invocation.Polled && (invocation.LeaseExpiresAt is null || invocation.LeaseExpiresAt < now);
 
     private Invocation Claim(Invocation invocation, string owner, DateTimeOffset now, TimeSpan grace)
     {
@@ -119,5 +241,14 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
         };
         _byId[invocation.Id] = claimed;
         return claimed;
+    }
+
+    private sealed class Channel
+    {
+        public required JobChannelState State { get; set; }
+
+        public string? Owner { get; set; }
+
+        public DateTimeOffset ExpiresAt { get; set; }
     }
 }

@@ -11,10 +11,11 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
 {
     private const string Columns =
         "id, function, target, mode, data, idempotency_key, timeout_seconds, max_attempts, tags, batch_id, batch_index, " +
-        "status, result, error, attempts, provider_job_id, created_at, started_at, finished_at, outcome_published, lease_owner, lease_expires_at";
+        "status, result, error, attempts, provider_job_id, created_at, started_at, finished_at, outcome_published, lease_owner, lease_expires_at, " +
+        "polled, submitted_at, submit_seq";
 
     // A claimable row still needs work and nobody holds it; the lease lasts the invocation's own timeout plus grace.
-    private const string Claimable = "NOT outcome_published AND (lease_expires_at IS NULL OR lease_expires_at < $2)";
+    private const string Claimable = "NOT outcome_published AND NOT polled AND (lease_expires_at IS NULL OR lease_expires_at < $2)";
     private const string TakeLease = "lease_owner = $1, lease_expires_at = $2 + make_interval(secs => timeout_seconds + $3)";
 
     public async Task<CreateResult> CreateAsync(Invocation invocation, CancellationToken cancellationToken)
@@ -23,7 +24,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         await using (var insert = new NpgsqlCommand(
             $"""
             INSERT INTO invocations ({Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
             ON CONFLICT DO NOTHING
             """,
             connection))
@@ -90,7 +91,9 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         await using var command = dataSource.CreateCommand(
             """
             UPDATE invocations
-            SET status = $3, result = $4, error = $5, attempts = $6, provider_job_id = $7, started_at = $8, finished_at = $9
+            SET status = $3, result = $4, error = $5, attempts = $6, provider_job_id = $7, started_at = $8, finished_at = $9,
+                polled = $10, lease_owner = CASE WHEN $10 THEN NULL ELSE lease_owner END,
+                lease_expires_at = CASE WHEN $10 THEN NULL ELSE lease_expires_at END
             WHERE id = $1 AND lease_owner = $2
             """);
         var parameters = command.Parameters;
@@ -103,6 +106,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
         parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
         parameters.Add(Nullable(invocation.FinishedAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(new() { Value = invocation.Polled });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -111,6 +115,141 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         await using var command = dataSource.CreateCommand(
             "UPDATE invocations SET outcome_published = true, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2");
         command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = owner });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobChannelKey>> FindJobChannelsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT DISTINCT target, function FROM invocations WHERE polled AND NOT outcome_published");
+        var keys = new List<JobChannelKey>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new JobChannelKey(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return keys;
+    }
+
+    public async Task<JobChannelState?> TryLeaseJobChannelAsync(
+        JobChannelKey key, string owner, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO job_channels AS c (target, function, owner, lease_expires_at) VALUES ($1, $2, $3, $5)
+            ON CONFLICT (target, function) DO UPDATE SET owner = $3, lease_expires_at = $5
+            WHERE c.owner IS NULL OR c.owner = $3 OR c.lease_expires_at < $4
+            RETURNING next_seq, watermark
+            """);
+        command.Parameters.Add(new() { Value = key.Target });
+        command.Parameters.Add(new() { Value = key.Function });
+        command.Parameters.Add(new() { Value = owner });
+        command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = expiresAt });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new JobChannelState(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1))
+            : null;
+    }
+
+    public async Task<IReadOnlyList<Invocation>> LoadJobChannelAsync(
+        JobChannelKey key, int queuedLimit, DateTimeOffset unmatchedSince, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            (SELECT {Columns} FROM invocations
+             WHERE target = $1 AND function = $2 AND polled AND NOT outcome_published AND NOT (status = 'queued' AND submitted_at IS NULL))
+            UNION ALL
+            (SELECT {Columns} FROM invocations
+             WHERE target = $1 AND function = $2 AND polled AND outcome_published AND submit_seq IS NOT NULL AND provider_job_id IS NULL AND submitted_at > $4)
+            UNION ALL
+            (SELECT {Columns} FROM invocations
+             WHERE target = $1 AND function = $2 AND polled AND NOT outcome_published AND status = 'queued' AND submitted_at IS NULL
+             ORDER BY created_at LIMIT $3)
+            """);
+        command.Parameters.Add(new() { Value = key.Target });
+        command.Parameters.Add(new() { Value = key.Function });
+        command.Parameters.Add(new() { Value = queuedLimit });
+        command.Parameters.Add(new() { Value = unmatchedSince });
+        var rows = new List<Invocation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadRow(reader));
+        }
+
+        return rows;
+    }
+
+    public async Task<bool> SaveJobChannelAsync(
+        JobChannelKey key, string owner, DateTimeOffset expiresAt, JobChannelState state, IReadOnlyCollection<Invocation> changed, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lease = new NpgsqlCommand(
+            "UPDATE job_channels SET next_seq = $4, watermark = $5, lease_expires_at = $6 WHERE target = $1 AND function = $2 AND owner = $3",
+            connection,
+            transaction))
+        {
+            lease.Parameters.Add(new() { Value = key.Target });
+            lease.Parameters.Add(new() { Value = key.Function });
+            lease.Parameters.Add(new() { Value = owner });
+            lease.Parameters.Add(new() { Value = state.NextSeq });
+            lease.Parameters.Add(Nullable(state.Watermark, NpgsqlDbType.Bigint));
+            lease.Parameters.Add(new() { Value = expiresAt });
+            if (await lease.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+
+        if (changed.Count > 0)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var invocation in changed)
+            {
+                var command = new NpgsqlBatchCommand(
+                    """
+                    UPDATE invocations
+                    SET status = $2, result = $3, error = $4, attempts = $5, provider_job_id = $6, started_at = $7, finished_at = $8,
+                        submitted_at = $9, submit_seq = $10
+                    WHERE id = $1 AND polled
+                    """);
+                var parameters = command.Parameters;
+                parameters.Add(new() { Value = invocation.Id });
+                parameters.Add(new() { Value = invocation.Status.ToWireName() });
+                parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
+                parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
+                parameters.Add(new() { Value = invocation.Attempts });
+                parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
+                parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
+                parameters.Add(Nullable(invocation.FinishedAt, NpgsqlDbType.TimestampTz));
+                parameters.Add(Nullable(invocation.SubmittedAt, NpgsqlDbType.TimestampTz));
+                parameters.Add(Nullable(invocation.SubmitSeq, NpgsqlDbType.Bigint));
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task MarkPolledPublishedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE invocations SET outcome_published = true WHERE id = ANY($1) AND polled");
+        command.Parameters.Add(new() { Value = ids.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task ReleaseJobChannelAsync(JobChannelKey key, string owner, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE job_channels SET owner = NULL, lease_expires_at = NULL WHERE target = $1 AND function = $2 AND owner = $3");
+        command.Parameters.Add(new() { Value = key.Target });
+        command.Parameters.Add(new() { Value = key.Function });
         command.Parameters.Add(new() { Value = owner });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -146,6 +285,9 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         parameters.Add(new() { Value = invocation.OutcomePublished });
         parameters.Add(Nullable(invocation.LeaseOwner, NpgsqlDbType.Text));
         parameters.Add(Nullable(invocation.LeaseExpiresAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(new() { Value = invocation.Polled });
+        parameters.Add(Nullable(invocation.SubmittedAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(Nullable(invocation.SubmitSeq, NpgsqlDbType.Bigint));
     }
 
     private static string? JsonText(object? value) => value is null ? null : JsonSerializer.Serialize(value, JsonDefaults.Options);
@@ -186,6 +328,9 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
             OutcomePublished = reader.GetBoolean(19),
             LeaseOwner = reader.IsDBNull(20) ? null : reader.GetString(20),
             LeaseExpiresAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21),
+            Polled = reader.GetBoolean(22),
+            SubmittedAt = reader.IsDBNull(23) ? null : reader.GetFieldValue<DateTimeOffset>(23),
+            SubmitSeq = reader.IsDBNull(24) ? null : reader.GetInt64(24),
         };
     }
 

@@ -41,7 +41,10 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         response.Headers.Location!.ToString().ShouldBe($"/api/v1/invocations/{id}");
         var invocation = await WaitForTerminal(id);
         invocation.GetProperty("status").GetString().ShouldBe("execution_failed");
-        invocation.GetProperty("attempts").GetInt32().ShouldBe(2);
+
+        // The function threw: CloudBase says so (FUNCTION_INVOCATION_FAILED), so it is final and not retried.
+        invocation.GetProperty("error").GetProperty("code").GetString().ShouldBe("FUNCTION_INVOCATION_FAILED");
+        invocation.GetProperty("attempts").GetInt32().ShouldBe(1);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ internal sealed class ScriptedProviderFactory(Func<int, CancellationToken, Task<
 
     public IEnumerable<string> Validate(string configurationPath, TargetOptions options) => [];
 
-    public IFunctionProvider Create(string targetName, TargetOptions options) => this;
+    public IFunctionProvider Create(string targetName, TargetOptions options, HttpMessageHandler handler) => this;
 
     public Task<ProviderOutcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         script(Interlocked.Increment(ref _calls), cancellationToken);

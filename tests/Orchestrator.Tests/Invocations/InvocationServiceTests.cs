@@ -1,3 +1,4 @@
+using Orchestrator.AsyncJobs;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -238,12 +239,14 @@ public class InvocationServiceTests
         var orchestratorOptions = Options.Create(new OrchestratorOptions { DefaultTarget = "main", Targets = { ["main"] = target } });
         var invocationOptions = Options.Create(new InvocationOptions());
         var targets = new TargetRegistry(orchestratorOptions, [provider], TimeProvider.System);
+        var notifier = new InvocationCompletionNotifier();
         return new InvocationService(
             _store,
             new InvocationRequestValidator(targets, invocationOptions),
             targets,
             _instance,
-            new InvocationCompletionNotifier(),
+            notifier,
+            new JobPollers(_store, targets, bus: null!, _instance, notifier, TimeProvider.System, NullLogger<JobPollers>.Instance),
             invocationOptions,
             TimeProvider.System,
             NullLogger<InvocationService>.Instance);

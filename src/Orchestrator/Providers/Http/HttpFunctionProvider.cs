@@ -7,90 +7,101 @@ using Orchestrator.Invocations;
 namespace Orchestrator.Providers.Http;
 
 /// <summary>
-/// Any JSON webhook: POSTs the invocation's <c>data</c> and takes a 2xx body as the result.
-/// 408, 429 and 5xx are transient; an unreachable endpoint is transient too; any other 4xx is a rejection.
+/// Any JSON webhook: POSTs the invocation's <c>data</c> and takes a 2xx body as the result. 408, 429 and 5xx are
+/// transient; an unreachable endpoint is transient too; any other 4xx is a rejection. An endpoint that answers
+/// <c>202 Accepted</c> with a <c>Location</c> runs the function on its own: the location is polled with GET, and
+/// answers 202 while the job runs (optionally <c>{"status":"executing"}</c>), then the outcome as a call would.
 /// </summary>
-internal sealed class HttpFunctionProvider(HttpClient client, TargetOptions options, SelfAddress selfAddress) : IFunctionProvider
+internal sealed class HttpFunctionProvider(HttpClient client, TargetOptions options, SelfAddress selfAddress) : IFunctionProvider, IJobPoller
 {
-    private const int ErrorBodyExcerptLength = 500;
+    private const int PollConcurrency = 16;
 
     public async Task<ProviderOutcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ResolveUrl(invocation.Function))
+        var url = ProviderHttp.Resolve(options.Url!.Replace("{function}", Uri.EscapeDataString(invocation.Function), StringComparison.Ordinal), selfAddress);
+        using var request = CreateRequest(HttpMethod.Post, url);
+        request.Content = JsonContent.Create(invocation.Data);
+        var answer = await ProviderHttp.SendAsync(client, request, cancellationToken);
+        if (answer.Unreachable is { } unreachable)
         {
-            Content = JsonContent.Create(invocation.Data),
-        };
+            return unreachable;
+        }
+
+        return answer.Status == HttpStatusCode.Accepted && answer.Headers?.Location is { } location
+            ? ProviderOutcome.Accepted(new Uri(url, location).AbsoluteUri)
+            : Classify(answer.Status, answer.Body);
+    }
+
+    internal static ProviderOutcome Classify(HttpStatusCode statusCode, string body) =>
+        (int)statusCode is >= 200 and < 300
+            ? ProviderOutcome.Fulfilled(ProviderHttp.ParseResult(body))
+            : ProviderHttp.ClassifyStatus(statusCode, body, "The function endpoint");
+
+    public bool SubmitsInOrder(Invocation invocation) => false;
+
+    public Task<ProviderOutcome> SubmitAsync(Invocation invocation, CancellationToken cancellationToken) => InvokeAsync(invocation, cancellationToken);
+
+    /// <summary>Polls every job's location; a transient failure leaves the job as it was, to be polled again.</summary>
+    public async Task<JobPoll> PollAsync(string function, JobWatch watch, CancellationToken cancellationToken)
+    {
+        var changes = new List<JobChange>();
+        await Parallel.ForEachAsync(
+            watch.InFlight.Where(invocation => invocation.ProviderJobId is not null),
+            new ParallelOptions { MaxDegreeOfParallelism = PollConcurrency, CancellationToken = cancellationToken },
+            async (invocation, token) =>
+            {
+                if (await PollOneAsync(invocation, token) is { } change)
+                {
+                    lock (changes)
+                    {
+                        changes.Add(change);
+                    }
+                }
+            });
+        return new JobPoll(changes, [], watch.Watermark);
+    }
+
+    private async Task<JobChange?> PollOneAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        using var request = CreateRequest(HttpMethod.Get, new Uri(invocation.ProviderJobId!));
+        var answer = await ProviderHttp.SendAsync(client, request, cancellationToken);
+        if (answer.Unreachable is not null)
+        {
+            return null;
+        }
+
+        ProviderOutcome outcome;
+        if (answer.Status == HttpStatusCode.Accepted)
+        {
+            var running = ProviderHttp.TryParseJson(answer.Body) is { ValueKind: JsonValueKind.Object } body
+                && body.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String
+                && InvocationStatusExtensions.TryParseWireName(status.GetString()!, out var parsed) && parsed == InvocationStatus.Executing;
+            outcome = ProviderOutcome.Accepted(invocation.ProviderJobId, running ? InvocationStatus.Executing : InvocationStatus.Waiting);
+            if (outcome.Status == invocation.Status)
+            {
+                return null;
+            }
+        }
+        else
+        {
+            outcome = Classify(answer.Status, answer.Body) with { ProviderJobId = invocation.ProviderJobId };
+            if (outcome.IsTransient)
+            {
+                return null;
+            }
+        }
+
+        return new JobChange(invocation.Id, outcome);
+    }
+
+    private HttpRequestMessage CreateRequest(HttpMethod method, Uri url)
+    {
+        var request = new HttpRequestMessage(method, url);
         foreach (var (name, value) in options.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (HttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            return ProviderOutcome.Transient(
-                InvocationStatus.ScheduleFailed,
-                new InvocationError("unreachable", $"The function endpoint could not be reached: {exception.HttpRequestError}."));
-        }
-
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return Classify(response.StatusCode, body);
-        }
-    }
-
-    internal static ProviderOutcome Classify(HttpStatusCode statusCode, string body)
-    {
-        var code = (int)statusCode;
-        if (code is >= 200 and < 300)
-        {
-            return ProviderOutcome.Fulfilled(ParseResult(body));
-        }
-
-        var error = new InvocationError(
-            "http",
-            $"The function endpoint answered {code} {statusCode}{Excerpt(body)}",
-            code.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return statusCode switch
-        {
-            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => ProviderOutcome.Transient(InvocationStatus.ScheduleFailed, error),
-            HttpStatusCode.RequestTimeout => ProviderOutcome.Transient(InvocationStatus.ExecutionFailed, error),
-            _ when code >= 500 => ProviderOutcome.Transient(InvocationStatus.ExecutionFailed, error),
-            _ => ProviderOutcome.Final(InvocationStatus.ExecutionRejected, error),
-        };
-    }
-
-    private static JsonElement? ParseResult(string body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the text itself is the result.
-            return JsonSerializer.SerializeToElement(body);
-        }
-    }
-
-    private static string Excerpt(string body) => string.IsNullOrWhiteSpace(body)
-        ? "."
-        : $": {(body.Length > ErrorBodyExcerptLength ? body[..ErrorBodyExcerptLength] + "…" : body)}";
-
-    private Uri ResolveUrl(string function)
-    {
-        var url = options.Url!.Replace("{function}", Uri.EscapeDataString(function), StringComparison.Ordinal);
-        return url.StartsWith('/') ? new Uri(selfAddress.BaseAddress, url) : new Uri(url);
+        return request;
     }
 }
