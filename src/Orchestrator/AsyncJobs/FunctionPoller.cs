@@ -35,10 +35,20 @@ internal sealed class FunctionPoller(
     private readonly TargetOptions _options = target.Options;
     private DateTimeOffset _leaseExpiresAt;
 
+    // Whether this poller has looked at the job list since it started: a poller starts when its function gets work after
+    // a quiet spell, and takes a fresh watermark then, so that jobs others submitted meanwhile are never taken for ours.
+    private bool _looked;
+
     public Task Completion { get; set; } = Task.CompletedTask;
 
-    /// <summary>Long enough to cover a whole tick, however slow the target is, so two instances never submit at once.</summary>
-    private TimeSpan LeaseDuration => TimeSpan.FromSeconds(3 * _options.AttemptTimeoutSeconds + 10) + TimeSpan.FromMilliseconds(_options.PollMaxIntervalMilliseconds);
+    /// <summary>Whether this poller holds the function's lease: set once it is taken, cleared before it is given up.</summary>
+    public bool HoldsLease { get; private set; }
+
+    /// <summary>
+    /// Long enough to outlast a call and a wait; a round of submissions stops while the lease still outlasts the next
+    /// call, so two instances never submit to one function at once.
+    /// </summary>
+    private TimeSpan LeaseDuration => TimeSpan.FromSeconds(_options.AttemptTimeoutSeconds + 15) + TimeSpan.FromMilliseconds(_options.PollMaxIntervalMilliseconds);
 
     /// <summary>How long a submission whose job was not matched keeps its place in the order.</summary>
     private TimeSpan UnmatchedRetention => TimeSpan.FromSeconds(2 * _options.JobAppearTimeoutSeconds);
@@ -47,6 +57,29 @@ internal sealed class FunctionPoller(
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
 
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PollUntilIdleAsync(cancellationToken);
+        }
+        finally
+        {
+            HoldsLease = false;
+
+            // On a graceful stop, another instance may take over at once rather than when the lease runs out.
+            using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await store.ReleaseJobChannelAsync(key, _owner, release.Token);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or Npgsql.NpgsqlException)
+            {
+                // The lease runs out on its own.
+            }
+        }
+    }
+
+    private async Task PollUntilIdleAsync(CancellationToken cancellationToken)
     {
         var interval = TimeSpan.FromMilliseconds(_options.PollMinIntervalMilliseconds);
         var minInterval = interval;
@@ -61,6 +94,7 @@ internal sealed class FunctionPoller(
                 return;
             }
 
+            HoldsLease = true;
             TickResult result;
             try
             {
@@ -74,13 +108,13 @@ internal sealed class FunctionPoller(
 
             if (result.LeaseLost)
             {
+                HoldsLease = false;
                 Log.PollerLeaseLost(logger, key.ToString());
                 return;
             }
 
             if (!result.Busy)
             {
-                await store.ReleaseJobChannelAsync(key, _owner, CancellationToken.None);
                 return;
             }
 
@@ -149,8 +183,14 @@ internal sealed class FunctionPoller(
             .OrderBy(invocation => invocation.SubmitSeq ?? long.MaxValue)
             .ThenBy(invocation => invocation.CreatedAt)
             .ToList();
-        var firstLook = tick.State.Watermark is null && tick.Current.Values.Any(invocation => IsQueued(invocation) && _poller.SubmitsInOrder(invocation));
-        if (watched.Count == 0 && !firstLook)
+        var firstLook = (tick.State.Watermark is null || !_looked)
+            && !watched.Any(invocation => invocation.SubmitSeq is not null && invocation.ProviderJobId is null)
+            && tick.Current.Values.Any(invocation => IsQueued(invocation) && _poller.SubmitsInOrder(invocation));
+        if (firstLook)
+        {
+            tick.State = tick.State with { Watermark = null };
+        }
+        else if (watched.Count == 0)
         {
             return;
         }
@@ -175,6 +215,7 @@ internal sealed class FunctionPoller(
         }
 
         tick.State = tick.State with { Watermark = poll.Watermark };
+        _looked = true;
         foreach (var change in poll.Changes)
         {
             var invocation = tick.Current[change.InvocationId];
@@ -372,7 +413,7 @@ internal sealed class FunctionPoller(
     {
         try
         {
-            return await target.CallAsync(call, cancellationToken);
+            return await target.CallAsync(call, cancellationToken, takeSlot: false);
         }
         catch (BrokenCircuitException)
         {

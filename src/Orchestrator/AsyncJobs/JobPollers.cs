@@ -30,8 +30,8 @@ public sealed class JobPollers(
     private CancellationToken _stopping = CancellationToken.None;
     private volatile bool _started;
 
-    /// <summary>The functions this instance polls now.</summary>
-    public IReadOnlyCollection<JobChannelKey> Polling => [.. _running.Keys];
+    /// <summary>The functions this instance polls now (holding their leases).</summary>
+    public IReadOnlyCollection<JobChannelKey> Polling => [.. _running.Where(pair => pair.Value.HoldsLease).Select(pair => pair.Key)];
 
     /// <summary>Says a function has new work: its poller here starts, or wakes up, at once.</summary>
     public void Wake(string target, string function)

@@ -52,6 +52,21 @@ internal static class ProviderHttp
         }
     }
 
+    /// <summary>A number property of a JSON object; <see langword="null"/> when it is missing or not a number.</summary>
+    public static double? Number(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) ? number : null;
+
+    /// <summary>A string property of a JSON object; <see langword="null"/> when it is missing or not a string.</summary>
+    public static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    /// <summary>A token's <c>expires_in</c>, or <paramref name="fallbackSeconds"/> when the answer has none.</summary>
+    public static TimeSpan Lifetime(JsonElement token, int fallbackSeconds) =>
+        TimeSpan.FromSeconds(Number(token, "expires_in") is > 0 and var seconds ? seconds : fallbackSeconds);
+
     /// <summary>An error body, shortened, for error messages.</summary>
     public static string Excerpt(string body) => string.IsNullOrWhiteSpace(body)
         ? "."

@@ -72,13 +72,14 @@ public sealed class Target : IAsyncDisposable
     internal ResiliencePipeline<ProviderOutcome> Pipeline { get; }
 
     /// <summary>
-    /// One request to the target: waits for a free slot and the rate limit, then runs <paramref name="call"/> through
-    /// the circuit breaker with the per-call timeout. Throws <see cref="BrokenCircuitException"/> while the circuit is open
-    /// and <see cref="Polly.Timeout.TimeoutRejectedException"/> when the call runs out of time.
+    /// One request to the target: waits for a free slot (unless <paramref name="takeSlot"/> is false: a poller's requests
+    /// are for jobs that hold slots already) and the rate limit, then runs <paramref name="call"/> through the circuit
+    /// breaker with the per-call timeout. Throws <see cref="BrokenCircuitException"/> while the circuit is open and
+    /// <see cref="Polly.Timeout.TimeoutRejectedException"/> when the call runs out of time.
     /// </summary>
-    public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool takeSlot = true)
     {
-        using var slot = await _concurrency.AcquireAsync(1, cancellationToken);
+        using var slot = takeSlot ? await _concurrency.AcquireAsync(1, cancellationToken) : null;
         using var rate = _rate is null ? null : await _rate.AcquireAsync(1, cancellationToken);
         return await _guard.ExecuteAsync(static async (call, token) => await call(token), call, cancellationToken);
     }

@@ -174,6 +174,26 @@ public sealed class DistributedInvocationTests(DistributedFixture fixture)
     }
 
     [Fact]
+    public async Task HttpEndpointAnswering202WithLocation_IsPolledThere_UntilItAnswers()
+    {
+        var id = Guid.NewGuid();
+
+        var post = await fixture.Orchestrator.Client.PostAsJsonAsync(
+            "/api/v1/invocations?wait=20",
+            new { invocationId = id, function = "async", data = new { key = id.ToString(), polls = 3, x = 7 } });
+
+        post.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var finished = (await post.Content.ReadFromJsonAsync<JsonElement>())!;
+        finished.GetProperty("status").GetString().ShouldBe("fulfilled");
+        finished.GetProperty("result").GetProperty("x").GetInt32().ShouldBe(7);
+        finished.GetProperty("providerJobId").GetString().ShouldStartWith(fixture.Functions.BaseAddress + "jobs/");
+        finished.GetProperty("attempts").GetInt32().ShouldBe(1);
+        fixture.Functions.CallsFor(id.ToString()).ShouldBe(1);
+        await PublishedInDatabase(id, "fulfilled");
+        (await fixture.Producer.CompletionOf(id)).Status.ShouldBe(InvocationStatus.Fulfilled);
+    }
+
+    [Fact]
     public async Task HttpApi_InvalidRequest_Answers400NamingTheFieldAndStoresNothing()
     {
         var id = Guid.NewGuid();

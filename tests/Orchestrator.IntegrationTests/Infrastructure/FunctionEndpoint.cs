@@ -10,12 +10,14 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// <summary>
 /// HTTP functions on a Kestrel server on loopback, for the <c>http</c> provider to call:
 /// <c>echo</c>; <c>status-NNN</c> (answers NNN); <c>flaky</c> (503 for the first <c>data.failures</c> calls
-/// with the same <c>data.key</c>, then 200). Every call is counted by <c>data.key</c>.
+/// with the same <c>data.key</c>, then 200); <c>async</c> (202 with a <c>Location</c> that answers 202 for the first
+/// <c>data.polls</c> GETs, <c>{"status":"executing"}</c> from the second on, then 200 with the data). Every call is counted by <c>data.key</c>.
 /// </summary>
 public sealed class FunctionEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _calls = new();
+    private readonly ConcurrentDictionary<string, (JsonObject Data, int Polls)> _jobs = new();
 
     private FunctionEndpoint(WebApplication app) => _app = app;
 
@@ -30,6 +32,7 @@ public sealed class FunctionEndpoint : IAsyncDisposable
         builder.Logging.ClearProviders();
         var endpoint = new FunctionEndpoint(builder.Build());
         endpoint._app.MapPost("/fn/{function}", (string function, JsonObject data) => endpoint.Handle(function, data));
+        endpoint._app.MapGet("/jobs/{id}", (string id) => endpoint.Poll(id));
         await endpoint._app.StartAsync();
         endpoint.BaseAddress = new Uri(endpoint._app.Urls.Single().TrimEnd('/') + "/");
         return endpoint;
@@ -39,6 +42,27 @@ public sealed class FunctionEndpoint : IAsyncDisposable
     public int CallsFor(string key) => _calls.GetValueOrDefault(key);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private IResult StartJob(JsonObject data)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        _jobs[id] = (data, 0);
+        return Results.Accepted($"/jobs/{id}");
+    }
+
+    private IResult Poll(string id)
+    {
+        if (!_jobs.TryGetValue(id, out var job))
+        {
+            return Results.NotFound();
+        }
+
+        var polls = job.Polls + 1;
+        _jobs[id] = (job.Data, polls);
+        return polls <= (job.Data["polls"]?.GetValue<int>() ?? 0)
+            ? Results.Json(polls == 1 ? new { status = "waiting" } : new { status = "executing" }, statusCode: StatusCodes.Status202Accepted)
+            : Results.Json(job.Data);
+    }
 
     private IResult Handle(string function, JsonObject data)
     {
@@ -54,6 +78,7 @@ public sealed class FunctionEndpoint : IAsyncDisposable
             "echo" => Results.Json(data),
             "flaky" when calls <= (data["failures"]?.GetValue<int>() ?? 0) => Results.StatusCode(StatusCodes.Status503ServiceUnavailable),
             "flaky" => Results.Json(new { attempt = calls }),
+            "async" => StartJob(data),
             _ => Results.NotFound(),
         };
     }

@@ -102,12 +102,7 @@ internal sealed class CloudBaseProvider : IFunctionProvider, IDisposable
     public void Dispose() => _tokens?.Dispose();
 
     private static (string? Code, string? Message) ReadError(string body) =>
-        ProviderHttp.TryParseJson(body) is { ValueKind: JsonValueKind.Object } error
-            ? (String(error, "code"), String(error, "message"))
-            : (null, null);
-
-    private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        ProviderHttp.TryParseJson(body) is { } error ? (ProviderHttp.Text(error, "code"), ProviderHttp.Text(error, "message")) : (null, null);
 
     private async Task<TokenGrant> FetchTokenAsync(CancellationToken cancellationToken)
     {
@@ -124,10 +119,9 @@ internal sealed class CloudBaseProvider : IFunctionProvider, IDisposable
         }
 
         if (answer.Status == HttpStatusCode.OK && ProviderHttp.TryParseJson(answer.Body) is { ValueKind: JsonValueKind.Object } body
-            && String(body, "access_token") is { } token)
+            && ProviderHttp.Text(body, "access_token") is { } token)
         {
-            var lifetime = body.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt32(out var seconds) && seconds > 0 ? seconds : 3600;
-            return new TokenGrant(token, TimeSpan.FromSeconds(lifetime));
+            return new TokenGrant(token, ProviderHttp.Lifetime(body, 3600));
         }
 
         var outcome = ProviderHttp.ClassifyStatus(answer.Status, answer.Body, $"{Who}'s token endpoint");

@@ -46,8 +46,7 @@ internal sealed class MinAppProvider : IFunctionProvider, IJobPoller, IDisposabl
             return failure;
         }
 
-        if (ProviderHttp.TryParseJson(answer.Body) is not { ValueKind: JsonValueKind.Object } body
-            || !body.TryGetProperty("code", out var code) || !code.TryGetInt32(out var codeValue))
+        if (ProviderHttp.TryParseJson(answer.Body) is not { } body || ProviderHttp.Number(body, "code") is not { } codeValue)
         {
             return ProviderOutcome.Transient(InvocationStatus.ExecutionFailed, new InvocationError("provider", $"{Who} answered a sync job with an unexpected body{ProviderHttp.Excerpt(answer.Body)}"));
         }
@@ -58,10 +57,9 @@ internal sealed class MinAppProvider : IFunctionProvider, IJobPoller, IDisposabl
         }
 
         string? type = null, message = null;
-        if (body.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        if (body.TryGetProperty("error", out var error))
         {
-            type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            (type, message) = (ProviderHttp.Text(error, "type"), ProviderHttp.Text(error, "message"));
         }
 
         var invocationError = new InvocationError(type ?? "function", message ?? "The function failed.");
@@ -156,10 +154,9 @@ internal sealed class MinAppProvider : IFunctionProvider, IJobPoller, IDisposabl
             {
                 foreach (var job in objects.EnumerateArray())
                 {
-                    if (job.TryGetProperty("id", out var id) && id.TryGetInt64(out var idValue)
-                        && job.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String)
+                    if (ProviderHttp.Number(job, "id") is { } id && ProviderHttp.Text(job, "status") is { } status)
                     {
-                        records.Add(new MinAppJob(idValue, status.GetString()!, Epoch(job, "started_at"), Epoch(job, "finished_at")));
+                        records.Add(new MinAppJob((long)id, status, ProviderHttp.Number(job, "started_at"), ProviderHttp.Number(job, "finished_at")));
                     }
                 }
             }
@@ -169,9 +166,6 @@ internal sealed class MinAppProvider : IFunctionProvider, IJobPoller, IDisposabl
         records.Sort((a, b) => b.Id.CompareTo(a.Id));
         return (records, more);
     }
-
-    private static double? Epoch(JsonElement job, string name) =>
-        job.TryGetProperty(name, out var value) && value.TryGetDouble(out var seconds) ? seconds : null;
 
     private HttpRequestMessage JobRequest(Invocation invocation, bool sync)
     {

@@ -54,9 +54,9 @@ internal sealed class MinAppTokenSource(HttpClient client, Uri baseAddress, stri
 
         if (answer.Status is HttpStatusCode.OK or HttpStatusCode.Created
             && ProviderHttp.TryParseJson(answer.Body) is { ValueKind: JsonValueKind.Object } body
-            && body.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String)
+            && ProviderHttp.Text(body, "code") is { } code)
         {
-            return code.GetString()!;
+            return code;
         }
 
         throw Classify(answer, "ClientId and ClientSecret");
@@ -68,13 +68,12 @@ internal sealed class MinAppTokenSource(HttpClient client, Uri baseAddress, stri
         var answer = await SendAsync(request, cookies: null, cancellationToken);
         if (answer.Status == HttpStatusCode.OK
             && ProviderHttp.TryParseJson(answer.Body) is { ValueKind: JsonValueKind.Object } body
-            && body.TryGetProperty("access_token", out var token) && token.ValueKind == JsonValueKind.String)
+            && ProviderHttp.Text(body, "access_token") is { } token)
         {
-            _refreshToken = body.TryGetProperty("refresh_token", out var refresh) && refresh.ValueKind == JsonValueKind.String ? refresh.GetString() : null;
+            _refreshToken = ProviderHttp.Text(body, "refresh_token");
 
             // The lifetime is not documented; without one, an hour is assumed and a 401 refreshes it sooner.
-            var lifetime = body.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt32(out var seconds) && seconds > 0 ? seconds : 3600;
-            return new TokenGrant(token.GetString()!, TimeSpan.FromSeconds(lifetime));
+            return new TokenGrant(token, ProviderHttp.Lifetime(body, 3600));
         }
 
         // A refused grant (an expired code or refresh token) is answered with the full flow; anything else is the platform's trouble.

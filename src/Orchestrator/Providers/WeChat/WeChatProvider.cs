@@ -62,7 +62,7 @@ internal sealed class WeChatProvider : IFunctionProvider, IDisposable
                 return ProviderHttp.ClassifyStatus(answer.Status == HttpStatusCode.OK ? HttpStatusCode.BadGateway : answer.Status, answer.Body, Who);
             }
 
-            var errcode = body.TryGetProperty("errcode", out var code) && code.TryGetInt32(out var value) ? value : 0;
+            var errcode = (int)(ProviderHttp.Number(body, "errcode") ?? 0);
             if (errcode is 40001 or 40014 or 42001 && attempt == 1)
             {
                 _tokens.Invalidate(token);
@@ -74,8 +74,7 @@ internal sealed class WeChatProvider : IFunctionProvider, IDisposable
                 return ProviderOutcome.Fulfilled(ReadResult(body));
             }
 
-            var message = body.TryGetProperty("errmsg", out var errmsg) && errmsg.ValueKind == JsonValueKind.String ? errmsg.GetString() : null;
-            return Classify(errcode, message);
+            return Classify(errcode, ProviderHttp.Text(body, "errmsg"));
         }
     }
 
@@ -129,11 +128,10 @@ internal sealed class WeChatProvider : IFunctionProvider, IDisposable
         var body = answer.Status == HttpStatusCode.OK ? ProviderHttp.TryParseJson(answer.Body) : null;
         if (body is { ValueKind: JsonValueKind.Object } token && token.TryGetProperty("access_token", out var value) && value.ValueKind == JsonValueKind.String)
         {
-            var lifetime = token.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt32(out var seconds) && seconds > 0 ? seconds : 7200;
-            return new TokenGrant(value.GetString()!, TimeSpan.FromSeconds(lifetime));
+            return new TokenGrant(value.GetString()!, ProviderHttp.Lifetime(token, 7200));
         }
 
-        var errcode = body is { ValueKind: JsonValueKind.Object } failed && failed.TryGetProperty("errcode", out var code) && code.TryGetInt32(out var number) ? number : (int?)null;
+        var errcode = body is { } failed ? (int?)ProviderHttp.Number(failed, "errcode") : null;
         throw new TokenException(errcode switch
         {
             -1 => Classify(-1, "the token endpoint is busy"),
