@@ -63,6 +63,7 @@ public sealed class TargetRegistry : IAsyncDisposable
             },
         };
         var circuit = new CircuitBreakerStateProvider();
+        var breakDuration = TimeSpan.FromSeconds(options.BreakerBreakSeconds);
         var guard = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -83,7 +84,7 @@ public sealed class TargetRegistry : IAsyncDisposable
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = TimeSpan.FromSeconds(options.BreakerSamplingSeconds),
-                BreakDuration = TimeSpan.FromSeconds(options.BreakerBreakSeconds),
+                BreakDuration = breakDuration,
                 StateProvider = circuit,
             })
             .AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds))
@@ -92,7 +93,7 @@ public sealed class TargetRegistry : IAsyncDisposable
             .AddRetry(new RetryStrategyOptions<ProviderOutcome>
             {
                 // The budget is the invocation's own (maxAttempts, and its deadline for an open circuit), so the bound is decided per call.
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, timeProvider)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, breakDuration, timeProvider)),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -100,15 +101,15 @@ public sealed class TargetRegistry : IAsyncDisposable
                 MaxDelay = TimeSpan.FromMilliseconds(options.RetryMaxDelayMilliseconds),
 
                 // While the circuit is open, the next attempt waits until it lets a call through again.
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is BrokenCircuitException { RetryAfter: { } after }
-                    ? after + TimeSpan.FromMilliseconds(Random.Shared.Next(50))
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is BrokenCircuitException broken
+                    ? (broken.RetryAfter ?? breakDuration) + TimeSpan.FromMilliseconds(Random.Shared.Next(50))
                     : (TimeSpan?)null),
             })
             .Build();
         return new Target(name, options, factory.Create(name, options, handler), guard, circuit, health, retry);
     }
 
-    private static bool ShouldRetry(Outcome<ProviderOutcome> outcome, ResilienceContext context, TimeProvider timeProvider)
+    private static bool ShouldRetry(Outcome<ProviderOutcome> outcome, ResilienceContext context, TimeSpan breakDuration, TimeProvider timeProvider)
     {
         var budget = context.Properties.GetValue(BudgetKey, null!);
         if (budget is null)
@@ -119,7 +120,7 @@ public sealed class TargetRegistry : IAsyncDisposable
         if (outcome.Exception is BrokenCircuitException broken)
         {
             // Refused without a call, so no attempt is spent; worth waiting only if the circuit reopens before the deadline.
-            return timeProvider.GetUtcNow() + (broken.RetryAfter ?? TimeSpan.Zero) < budget.Deadline;
+            return timeProvider.GetUtcNow() + (broken.RetryAfter ?? breakDuration) < budget.Deadline;
         }
 
         return IsTransient(outcome.Exception, outcome.Result) && budget.Made < budget.Allowed;
