@@ -249,13 +249,15 @@ internal sealed class FunctionPoller(
         }
     }
 
-    /// <summary>Ends invocations past their own deadline, and submissions whose job never appeared.</summary>
+    /// <summary>Ends invocations past their own deadline, and accepted submissions whose job never appeared.</summary>
     private void EndOverdue(Tick tick, DateTimeOffset now)
     {
         var appearTimeout = TimeSpan.FromSeconds(_options.JobAppearTimeoutSeconds);
         foreach (var invocation in tick.Current.Values.ToList())
         {
-            if (invocation.Status.IsTerminal())
+            // An uncertain submission keeps its place until a poll settles whether it made a job; ending it before would
+            // let the next submission's job be taken for its.
+            if (invocation.Status.IsTerminal() || MinAppJobCorrelator.IsUncertain(invocation))
             {
                 continue;
             }
