@@ -46,7 +46,7 @@ public sealed class CloudBaseProviderTests(ProviderFixture fixture)
     [InlineData("no-such-function", null, InvocationStatus.ExecutionRejected, "FUNCTION_NOT_FOUND", false)]
     [InlineData("1-not-a-valid-name", null, InvocationStatus.ExecutionRejected, "FUNCTION_PARAM_INVALID", false)]
     [InlineData("fail", null, InvocationStatus.ExecutionFailed, "FUNCTION_INVOCATION_FAILED", false)]
-    [InlineData("slow", 3_000, InvocationStatus.DeadlineExceeded, "FUNCTION_TIME_LIMIT_EXCEEDED", false)]
+    [InlineData("slow", ProviderFixture.PastTheLimitMilliseconds, InvocationStatus.DeadlineExceeded, "FUNCTION_TIME_LIMIT_EXCEEDED", false)]
     public async Task PlatformCodes_MapToStatuses(string function, int? ms, InvocationStatus status, string code, bool transient)
     {
         var target = ProviderFixture.Build(Cloud.CloudBase());

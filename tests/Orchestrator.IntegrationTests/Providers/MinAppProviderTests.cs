@@ -54,7 +54,7 @@ public sealed class MinAppProviderTests(ProviderFixture fixture)
     [Theory]
     [InlineData("no-such-function", null, InvocationStatus.ExecutionRejected)]
     [InlineData("fail", null, InvocationStatus.ExecutionFailed)]
-    [InlineData("slow", 3_000, InvocationStatus.DeadlineExceeded)]
+    [InlineData("slow", ProviderFixture.PastTheLimitMilliseconds, InvocationStatus.DeadlineExceeded)]
     public async Task SyncFailures_MapToStatuses(string function, int? ms, InvocationStatus status)
     {
         var target = ProviderFixture.Build(Cloud.MinApp());

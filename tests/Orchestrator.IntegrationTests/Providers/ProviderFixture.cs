@@ -13,13 +13,19 @@ namespace Orchestrator.IntegrationTests.Providers;
 /// <summary>One local cloud shared by the provider tests; each test builds its own targets against it.</summary>
 public sealed class ProviderFixture : IAsyncLifetime
 {
+    public const int TimeLimitMilliseconds = 3_000;
+
+    /// <summary>How long the <c>slow</c> function runs in the deadline tests: well past the limit.</summary>
+    public const int PastTheLimitMilliseconds = 6_000;
+
     public LocalCloudServer Cloud { get; private set; } = null!;
 
     public async Task InitializeAsync() => Cloud = await LocalCloudServer.StartAsync(options =>
     {
-        options.CloudBase.TimeLimitMilliseconds = 1_000;
-        options.WeChat.TimeLimitMilliseconds = 1_000;
-        options.MinApp.SyncTimeLimitMilliseconds = 1_000;
+        // Short enough for the deadline tests, long enough for a cold worker on a busy machine.
+        options.CloudBase.TimeLimitMilliseconds = TimeLimitMilliseconds;
+        options.WeChat.TimeLimitMilliseconds = TimeLimitMilliseconds;
+        options.MinApp.SyncTimeLimitMilliseconds = TimeLimitMilliseconds;
     });
 
     public async Task DisposeAsync() => await Cloud.DisposeAsync();

@@ -57,7 +57,7 @@ public sealed class WeChatProviderTests(ProviderFixture fixture)
     [Theory]
     [InlineData("no-such-function", null, InvocationStatus.ExecutionRejected, "-501000", false)]
     [InlineData("fail", null, InvocationStatus.ExecutionFailed, "-504002", false)]
-    [InlineData("slow", 3_000, InvocationStatus.DeadlineExceeded, "-604102", false)]
+    [InlineData("slow", ProviderFixture.PastTheLimitMilliseconds, InvocationStatus.DeadlineExceeded, "-604102", false)]
     public async Task Errcodes_MapToStatuses(string function, int? ms, InvocationStatus status, string code, bool transient)
     {
         var target = ProviderFixture.Build(Cloud.WeChat());
