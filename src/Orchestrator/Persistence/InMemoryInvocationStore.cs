@@ -81,15 +81,8 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
                 return Task.FromResult(false);
             }
 
-            _byId[invocation.Id] = current with
+            _byId[invocation.Id] = WithProgress(current, invocation) with
             {
-                Status = invocation.Status,
-                Result = invocation.Result,
-                Error = invocation.Error,
-                Attempts = invocation.Attempts,
-                ProviderJobId = invocation.ProviderJobId,
-                StartedAt = invocation.StartedAt,
-                FinishedAt = invocation.FinishedAt,
                 Polled = invocation.Polled,
                 LeaseOwner = invocation.Polled ? null : current.LeaseOwner,
                 LeaseExpiresAt = invocation.Polled ? null : current.LeaseExpiresAt,
@@ -178,15 +171,8 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
             {
                 if (_byId.TryGetValue(invocation.Id, out var current) && current.Polled)
                 {
-                    _byId[invocation.Id] = current with
+                    _byId[invocation.Id] = WithProgress(current, invocation) with
                     {
-                        Status = invocation.Status,
-                        Result = invocation.Result,
-                        Error = invocation.Error,
-                        Attempts = invocation.Attempts,
-                        ProviderJobId = invocation.ProviderJobId,
-                        StartedAt = invocation.StartedAt,
-                        FinishedAt = invocation.FinishedAt,
                         SubmittedAt = invocation.SubmittedAt,
                         SubmitSeq = invocation.SubmitSeq,
                     };
@@ -225,6 +211,18 @@ internal sealed class InMemoryInvocationStore : IInvocationStore
             return Task.CompletedTask;
         }
     }
+
+    /// <summary>What a call to a provider changed: status, result, error, attempts, job id and timings.</summary>
+    private static Invocation WithProgress(Invocation current, Invocation progress) => current with
+    {
+        Status = progress.Status,
+        Result = progress.Result,
+        Error = progress.Error,
+        Attempts = progress.Attempts,
+        ProviderJobId = progress.ProviderJobId,
+        StartedAt = progress.StartedAt,
+        FinishedAt = progress.FinishedAt,
+    };
 
     private static bool IsUnsubmitted(Invocation invocation) =>
         invocation.SubmittedAt is null && invocation.Status == Contracts.InvocationStatus.Queued;

@@ -76,14 +76,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
             """);
         AddLease(command.Parameters, owner, now, grace);
         command.Parameters.Add(new() { Value = limit });
-        var claimed = new List<Invocation>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            claimed.Add(ReadRow(reader));
-        }
-
-        return claimed;
+        return await ReadAllAsync(command, cancellationToken);
     }
 
     public async Task<bool> SaveProgressAsync(Invocation invocation, string owner, CancellationToken cancellationToken)
@@ -99,13 +92,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         var parameters = command.Parameters;
         parameters.Add(new() { Value = invocation.Id });
         parameters.Add(new() { Value = owner });
-        parameters.Add(new() { Value = invocation.Status.ToWireName() });
-        parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
-        parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
-        parameters.Add(new() { Value = invocation.Attempts });
-        parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
-        parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
-        parameters.Add(Nullable(invocation.FinishedAt, NpgsqlDbType.TimestampTz));
+        AddProgress(parameters, invocation);
         parameters.Add(new() { Value = invocation.Polled });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -172,14 +159,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         command.Parameters.Add(new() { Value = key.Function });
         command.Parameters.Add(new() { Value = queuedLimit });
         command.Parameters.Add(new() { Value = unmatchedSince });
-        var rows = new List<Invocation>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(ReadRow(reader));
-        }
-
-        return rows;
+        return await ReadAllAsync(command, cancellationToken);
     }
 
     public async Task<bool> SaveJobChannelAsync(
@@ -218,13 +198,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
                     """);
                 var parameters = command.Parameters;
                 parameters.Add(new() { Value = invocation.Id });
-                parameters.Add(new() { Value = invocation.Status.ToWireName() });
-                parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
-                parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
-                parameters.Add(new() { Value = invocation.Attempts });
-                parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
-                parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
-                parameters.Add(Nullable(invocation.FinishedAt, NpgsqlDbType.TimestampTz));
+                AddProgress(parameters, invocation);
                 parameters.Add(Nullable(invocation.SubmittedAt, NpgsqlDbType.TimestampTz));
                 parameters.Add(Nullable(invocation.SubmitSeq, NpgsqlDbType.Bigint));
                 batch.BatchCommands.Add(command);
@@ -294,6 +268,30 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) =>
         new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    /// <summary>What a call to a provider changed: status, result, error, attempts, job id and timings, in that order.</summary>
+    private static void AddProgress(NpgsqlParameterCollection parameters, Invocation invocation)
+    {
+        parameters.Add(new() { Value = invocation.Status.ToWireName() });
+        parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
+        parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
+        parameters.Add(new() { Value = invocation.Attempts });
+        parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
+        parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(Nullable(invocation.FinishedAt, NpgsqlDbType.TimestampTz));
+    }
+
+    private static async Task<IReadOnlyList<Invocation>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<Invocation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadRow(reader));
+        }
+
+        return rows;
+    }
 
     private static async Task<Invocation?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -92,6 +92,13 @@ internal static class ProviderHttp
     public static Uri Resolve(string url, SelfAddress selfAddress) =>
         url.StartsWith('/') ? new Uri(selfAddress.BaseAddress, url) : new Uri(url);
 
+    /// <summary>
+    /// A platform target's <c>BaseUrl</c>, resolved on first use: a relative one needs this orchestrator's address,
+    /// known only once it listens.
+    /// </summary>
+    public static Lazy<Uri> BaseAddress(TargetOptions options, SelfAddress selfAddress) =>
+        new(() => Resolve(options.BaseUrl!.TrimEnd('/') + "/", selfAddress));
+
     public static bool IsHttpUrlOrPath(string? url) =>
         url is not null && (url.StartsWith('/')
             || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)));

@@ -26,7 +26,7 @@ internal sealed class CloudBaseProvider : IFunctionProvider, IDisposable
     {
         _client = client;
         _options = options;
-        _base = new(() => ProviderHttp.Resolve(options.BaseUrl!.TrimEnd('/') + "/", selfAddress));
+        _base = ProviderHttp.BaseAddress(options, selfAddress);
         if (string.IsNullOrEmpty(options.ApiKey))
         {
             _tokens = new AccessTokenCache((_, token) => FetchTokenAsync(token), timeProvider);

@@ -8,8 +8,9 @@ namespace Orchestrator.Providers.MinApp;
 /// only <c>{"status":"ok"}</c>, so a job is known by its place: a function's poller submits one job at a time, each
 /// after the platform answered the one before, and job ids grow; so the jobs newer than the watermark, oldest first,
 /// belong to the unmatched submissions in the order they were made. A submission whose answer was lost (a 500, a
-/// timeout, a dropped connection) is the only one of its kind until a poll settles it: no further job is submitted
-/// until then, so the count of new jobs tells whether it made one.
+/// timeout, a dropped connection) is the last one sent until a poll settles it: no further job is submitted until
+/// then, so the count of new jobs tells whether it made one. (After a crash, several may be uncertain; they are the
+/// last ones, and those that made jobs are the first of them.)
 /// </summary>
 internal static class MinAppJobCorrelator
 {

@@ -28,9 +28,7 @@ internal sealed class MinAppProvider : IFunctionProvider, IJobPoller, IDisposabl
     {
         _client = client;
         _options = options;
-
-        // Resolved on first use: a relative base needs this orchestrator's address, known only once it listens.
-        _base = new(() => ProviderHttp.Resolve(options.BaseUrl!.TrimEnd('/') + "/", selfAddress));
+        _base = ProviderHttp.BaseAddress(options, selfAddress);
         _tokenSource = new(() => new MinAppTokenSource(client, _base.Value, options.ClientId!, options.ClientSecret!));
         _tokens = new AccessTokenCache((previous, token) => _tokenSource.Value.FetchAsync(previous, token), timeProvider);
     }

@@ -27,7 +27,7 @@ internal sealed class WeChatProvider : IFunctionProvider, IDisposable
     {
         _client = client;
         _options = options;
-        _base = new(() => ProviderHttp.Resolve(options.BaseUrl!.TrimEnd('/') + "/", selfAddress));
+        _base = ProviderHttp.BaseAddress(options, selfAddress);
         _tokens = new AccessTokenCache(FetchTokenAsync, timeProvider);
     }
 
