@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(2002, LogLevel.Information, "Orchestrator started in {Transport} transport / {Store} store mode as instance {Instance}")]
     public static partial void Started(ILogger logger, string transport, string store, string instance);
+
+    [LoggerMessage(2003, LogLevel.Warning, "A group commit of {Count} writes failed ({SqlState}); each write is committed on its own")]
+    public static partial void GroupRetriedAlone(ILogger logger, int count, string sqlState);
 }

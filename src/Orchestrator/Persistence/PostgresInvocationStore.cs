@@ -7,7 +7,8 @@ using Orchestrator.Invocations;
 namespace Orchestrator.Persistence;
 
 /// <summary>The distributed mode's store: one row per invocation in PostgreSQL.</summary>
-internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IInvocationStore
+/// <remarks>Writes on an invocation's way (insert, progress, published) go through <see cref="GroupCommit"/>.</remarks>
+internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource, GroupCommit writes) : IInvocationStore
 {
     private const string Columns =
         "id, function, target, mode, data, idempotency_key, timeout_seconds, max_attempts, tags, batch_id, batch_index, " +
@@ -20,25 +21,20 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
 
     public async Task<CreateResult> CreateAsync(Invocation invocation, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var insert = new NpgsqlCommand(
+        var insert = new NpgsqlBatchCommand(
             $"""
             INSERT INTO invocations ({Columns})
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
             ON CONFLICT DO NOTHING
-            """,
-            connection))
+            """);
+        AddRow(insert.Parameters, invocation);
+        if (await writes.ExecuteAsync(insert, cancellationToken) == 1)
         {
-            AddRow(insert.Parameters, invocation);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return new CreateResult(invocation, Created: true);
-            }
+            return new CreateResult(invocation, Created: true);
         }
 
-        await using var select = new NpgsqlCommand(
-            $"SELECT {Columns} FROM invocations WHERE id = $1 OR idempotency_key = $2 ORDER BY id = $1 DESC LIMIT 1",
-            connection);
+        await using var select = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM invocations WHERE id = $1 OR idempotency_key = $2 ORDER BY id = $1 DESC LIMIT 1");
         select.Parameters.Add(new() { Value = invocation.Id });
         select.Parameters.Add(new() { Value = (object?)invocation.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         var existing = await ReadSingleAsync(select, cancellationToken)
@@ -81,7 +77,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
 
     public async Task<bool> SaveProgressAsync(Invocation invocation, string owner, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        var command = new NpgsqlBatchCommand(
             """
             UPDATE invocations
             SET status = $3, result = $4, error = $5, attempts = $6, provider_job_id = $7, started_at = $8, finished_at = $9,
@@ -94,16 +90,16 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
         parameters.Add(new() { Value = owner });
         AddProgress(parameters, invocation);
         parameters.Add(new() { Value = invocation.Polled });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await writes.ExecuteAsync(command, cancellationToken) == 1;
     }
 
     public async Task MarkPublishedAsync(Guid id, string owner, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        var command = new NpgsqlBatchCommand(
             "UPDATE invocations SET outcome_published = true, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2");
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = owner });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await writes.ExecuteAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyList<JobChannelKey>> FindJobChannelsAsync(CancellationToken cancellationToken)
@@ -213,9 +209,9 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource) : IIn
 
     public async Task MarkPolledPublishedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("UPDATE invocations SET outcome_published = true WHERE id = ANY($1) AND polled");
+        var command = new NpgsqlBatchCommand("UPDATE invocations SET outcome_published = true WHERE id = ANY($1) AND polled");
         command.Parameters.Add(new() { Value = ids.ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await writes.ExecuteAsync(command, cancellationToken);
     }
 
     public async Task ReleaseJobChannelAsync(JobChannelKey key, string owner, CancellationToken cancellationToken)

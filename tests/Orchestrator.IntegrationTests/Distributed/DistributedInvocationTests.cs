@@ -221,7 +221,8 @@ public sealed class DistributedInvocationTests(DistributedFixture fixture)
     {
         // What a crash leaves behind: a stored invocation, its lease held by an instance that is gone.
         var id = Guid.NewGuid();
-        var store = new PostgresInvocationStore(fixture.Database);
+        await using var writes = Persistence.GroupCommitTests.Create(fixture.Database);
+        var store = new PostgresInvocationStore(fixture.Database, writes);
         var now = DateTimeOffset.UtcNow;
         await store.CreateAsync(
             new Invocation

@@ -16,7 +16,7 @@ public sealed class PostgresInvocationStoreTests(PostgresInvocationStoreTests.Mi
             await truncate.ExecuteNonQueryAsync();
         }
 
-        return new PostgresInvocationStore(database.DataSource);
+        return new PostgresInvocationStore(database.DataSource, database.Writes);
     }
 
     public sealed class MigratedDatabase : IAsyncLifetime
@@ -25,15 +25,19 @@ public sealed class PostgresInvocationStoreTests(PostgresInvocationStoreTests.Mi
 
         public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+        internal GroupCommit Writes { get; private set; } = null!;
+
         public async Task InitializeAsync()
         {
             await _database.InitializeAsync();
             DataSource = NpgsqlDataSource.Create(_database.ConnectionString);
             await new PostgresMigrator(DataSource, NullLogger<PostgresMigrator>.Instance).MigrateAsync(default);
+            Writes = GroupCommitTests.Create(DataSource);
         }
 
         public async Task DisposeAsync()
         {
+            await Writes.DisposeAsync();
             await DataSource.DisposeAsync();
             await _database.DisposeAsync();
         }

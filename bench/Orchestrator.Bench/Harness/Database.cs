@@ -1,0 +1,65 @@
+using Npgsql;
+
+namespace Orchestrator.Bench.Harness;
+
+/// <summary>The harness's view of PostgreSQL: fresh databases, their settings, and commits counted per database.</summary>
+internal sealed class Database(string connectionString) : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+
+    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+
+    public async Task RecreateAsync(string database)
+    {
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        await ExecuteAsync($"CREATE DATABASE {database}");
+    }
+
+    public Task DropAsync(string database) => ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+
+    /// <summary>The settings that make commits durable, and the server's version.</summary>
+    public async Task<Dictionary<string, string>> DurabilityAsync()
+    {
+        var settings = new Dictionary<string, string>();
+        foreach (var name in new[] { "server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "commit_delay" })
+        {
+            await using var command = admin.CreateCommand($"SHOW {name}");
+            settings[name] = (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        return settings;
+    }
+
+    /// <summary>
+    /// The database's committed transactions (<c>pg_stat_database.xact_commit</c>), read after every backend has had
+    /// time to report: an idle backend flushes its counters within a second.
+    /// </summary>
+    public static async Task<long> SettledCommitsAsync(string connectionString)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(1_500));
+
+        // Asked from another database, so the question is not counted in the answer.
+        var measured = new NpgsqlConnectionStringBuilder(connectionString);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = $1", connection);
+        command.Parameters.Add(new() { Value = measured.Database! });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<long> CountAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionStringFor(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = admin.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public ValueTask DisposeAsync() => admin.DisposeAsync();
+}

@@ -1,0 +1,97 @@
+namespace Orchestrator.Bench.Harness;
+
+/// <summary>
+/// Where the machine's CPU went during a workload, per role (the orchestrator, RabbitMQ, PostgreSQL, the producer, ...),
+/// and the peak resident memory of one process, sampled every 100 ms.
+/// </summary>
+internal sealed class Meter
+{
+    private readonly Dictionary<int, string> roles = new() { [Environment.ProcessId] = "producer (harness)" };
+
+    public void Name(int pid, string role) => roles[pid] = role;
+
+    public void Forget(int pid) => roles.Remove(pid);
+
+    public Measurement Start(int? residentPid) => new(this, residentPid);
+
+    /// <summary>CPU seconds per role: a process belongs to its nearest named ancestor, else to its server by command name.</summary>
+    private Dictionary<string, double> ByRole(Dictionary<int, ProcessCpu> before, Dictionary<int, ProcessCpu> after)
+    {
+        var seconds = new Dictionary<string, double>();
+        foreach (var process in after.Values)
+        {
+            var used = process.Seconds - (before.TryGetValue(process.Pid, out var earlier) && earlier.Command == process.Command ? earlier.Seconds : 0);
+            if (used > 0 && RoleOf(process, after) is { } role)
+            {
+                seconds[role] = seconds.GetValueOrDefault(role) + used;
+            }
+        }
+
+        return seconds;
+    }
+
+    private string? RoleOf(ProcessCpu process, Dictionary<int, ProcessCpu> all)
+    {
+        for (var current = process; ; current = all[current.ParentPid])
+        {
+            if (roles.TryGetValue(current.Pid, out var role))
+            {
+                return role;
+            }
+
+            if (!all.ContainsKey(current.ParentPid))
+            {
+                break;
+            }
+        }
+
+        return process.Command switch
+        {
+            "beam.smp" or "erl_child_setup" or "epmd" or "inet_gethost" => "RabbitMQ",
+            "postgres" => "PostgreSQL",
+            _ => null,
+        };
+    }
+
+    public sealed class Measurement
+    {
+        private readonly Meter meter;
+        private readonly Dictionary<int, ProcessCpu> before = Procfs.Snapshot();
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task<long> sampler;
+
+        public Measurement(Meter meter, int? residentPid)
+        {
+            this.meter = meter;
+            sampler = residentPid is { } pid ? SampleAsync(pid, stop.Token) : Task.FromResult(0L);
+        }
+
+        public async Task<Usage> StopAsync()
+        {
+            var after = Procfs.Snapshot();
+            await stop.CancelAsync();
+            return new Usage(meter.ByRole(before, after), await sampler);
+        }
+
+        private static async Task<long> SampleAsync(int pid, CancellationToken cancellationToken)
+        {
+            var peak = Procfs.ResidentBytes(pid);
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(cancellationToken))
+                {
+                    peak = Math.Max(peak, Procfs.ResidentBytes(pid));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return Math.Max(peak, Procfs.ResidentBytes(pid));
+        }
+    }
+}
+
+/// <summary>CPU seconds per role during a workload, and the peak resident bytes of the measured process.</summary>
+internal sealed record Usage(Dictionary<string, double> CpuSeconds, long PeakResidentBytes);

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Persistence;
+
+namespace Orchestrator.IntegrationTests.Persistence;
+
+public sealed class GroupCommitTests : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new();
+    private NpgsqlDataSource _dataSource = null!;
+
+    internal static GroupCommit Create(NpgsqlDataSource dataSource, double windowMilliseconds = 2) => new(
+        dataSource,
+        Options.Create(new PersistenceOptions { GroupCommitWindowMilliseconds = windowMilliseconds }),
+        TimeProvider.System,
+        NullLogger<GroupCommit>.Instance);
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        await using var create = _dataSource.CreateCommand("CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL)");
+        await create.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ConcurrentWrites_ShareTransactionsAndEachGetsItsOwnRowsAffected()
+    {
+        await using var writes = Create(_dataSource, windowMilliseconds: 200);
+
+        var inserts = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)));
+        var updates = await Task.WhenAll(Enumerable.Range(95, 10).Select(i => writes.ExecuteAsync(Rename(i, "renamed"), default)));
+
+        inserts.ShouldAllBe(affected => affected == 1);
+        updates.ShouldBe([1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+        (await CountAsync("SELECT count(*) FROM items")).ShouldBe(100);
+        writes.Writes.ShouldBe(110);
+
+        // 110 writes handed over within the window of one another: a handful of transactions, not one each.
+        writes.Transactions.ShouldBeLessThanOrEqualTo(10);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OneWriteFailsInItsGroup_OnlyThatWriteFails()
+    {
+        await using var writes = Create(_dataSource, windowMilliseconds: 200);
+
+        var good = Enumerable.Range(1_000, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)).ToList();
+        var bad = writes.ExecuteAsync(Insert(2_000, null), default);
+        good.AddRange(Enumerable.Range(1_005, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)));
+
+        (await Should.ThrowAsync<PostgresException>(bad)).SqlState.ShouldBe(PostgresErrorCodes.NotNullViolation);
+        (await Task.WhenAll(good)).ShouldAllBe(affected => affected == 1);
+        (await CountAsync("SELECT count(*) FROM items WHERE id >= 1000")).ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WritesStillWaiting_AreCommittedFirst()
+    {
+        var writes = Create(_dataSource, windowMilliseconds: 500);
+        var pending = Enumerable.Range(3_000, 20).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)).ToList();
+
+        await writes.DisposeAsync();
+
+        (await Task.WhenAll(pending)).ShouldAllBe(affected => affected == 1);
+        (await CountAsync("SELECT count(*) FROM items WHERE id >= 3000")).ShouldBe(20);
+        await Should.ThrowAsync<ObjectDisposedException>(writes.ExecuteAsync(Insert(4_000, "late"), default));
+    }
+
+    private static NpgsqlBatchCommand Insert(int id, string? name)
+    {
+        var command = new NpgsqlBatchCommand("INSERT INTO items (id, name) VALUES ($1, $2)");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand Rename(int id, string name)
+    {
+        var command = new NpgsqlBatchCommand("UPDATE items SET name = $2 WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = name });
+        return command;
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
