@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: starts (installing when missing) RabbitMQ and PostgreSQL on loopback, installs the platforms'
-# npm SDKs the local cloud's tests drive, then runs every test. Node.js (18+) must be on PATH.
+# npm SDKs the local cloud's tests drive, then runs every test and a smoke run of the benchmark harness. Node.js (18+)
+# must be on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -13,7 +14,15 @@ npm ci --prefix tests/LocalCloud.Tests/sdk --no-audit --no-fund --loglevel=error
 output=$(mktemp)
 status=0
 dotnet test Orchestrator.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$output" || status=$?
+
+# The benchmark harness, small: proves it still runs end to end (no figures judged), so it cannot rot.
+bench=$(mktemp)
+bench_status=0
+dotnet run -c Release --no-build --project bench/Orchestrator.Bench -- --smoke >"$bench" 2>&1 || bench_status=$?
+if [ "$bench_status" != 0 ]; then tail -n 60 "$bench"; status=$bench_status; fi
+
 # One closing line for the whole run, summed over the test projects.
-awk '/^ *Passed: *[0-9]+$/ {p += $2} /^ *Failed: *[0-9]+$/ {f += $2} END {printf "%d passed, %d failed\n", p, f}' "$output"
-rm -f "$output"
+awk '/^ *Passed: *[0-9]+$/ {p += $2} /^ *Failed: *[0-9]+$/ {f += $2} END {printf "%d passed, %d failed", p, f}' "$output"
+echo "; benchmark smoke run $([ "$bench_status" = 0 ] && echo passed || echo "FAILED (exit $bench_status)")"
+rm -f "$output" "$bench"
 exit "$status"

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Error, "The recovery sweep failed; it will run again")]
     public static partial void RecoveryFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1007, LogLevel.Warning, "Invocation {InvocationId}: its outcome was published but could not be marked so; the recovery sweep will publish it again")]
+    public static partial void MarkPublishedFailed(ILogger logger, Exception exception, Guid invocationId);
+
     [LoggerMessage(1101, LogLevel.Error, "Looking for functions with jobs to poll failed; it will run again")]
     public static partial void PollerDiscoveryFailed(ILogger logger, Exception exception);
 

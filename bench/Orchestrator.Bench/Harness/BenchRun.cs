@@ -44,14 +44,14 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         {
             Progress("baseline (a): bare MassTransit consumer round trips");
             await using var echo = await StartEchoConsumerAsync();
-            await RoundsAsync("a", "Baseline (a): bare MassTransit consumer, round trip", () => producer.RunAsync(
-                options.Invocations, (id, i) => new EchoRequest { InvocationId = id, Function = "echo", Target = "fn", Data = Payload(i) }, null, Timeout(options.Invocations)), null, null);
+            await RoundsAsync("a", "Baseline (a): bare MassTransit consumer, round trip", options.Invocations, 2_000, count => producer.RunAsync(
+                count, (id, i) => new EchoRequest { InvocationId = id, Function = "echo", Target = "fn", Data = Payload(i) }, null, Timeout(count)), null, null);
         }
 
         if (options.Wants("b"))
         {
             Progress("baseline (b): direct HTTP calls to endpoint (i)");
-            await RoundsAsync("b", "Baseline (b): direct HTTP calls to endpoint (i), no queue", () => DirectCallsAsync(options.Invocations), null, EndpointRequestsAsync);
+            await RoundsAsync("b", "Baseline (b): direct HTTP calls to endpoint (i), no queue", options.Invocations, 2_000, DirectCallsAsync, null, EndpointRequestsAsync);
         }
 
         if (options.Wants("c"))
@@ -64,26 +64,26 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         if (options.Wants("w1"))
         {
             Progress("workload 1: InvokeFunction to endpoint (i) through the http provider");
-            var w1 = await RoundsAsync("w1", "Workload 1: InvokeFunction → endpoint (i) (http provider), pipelined", () => InvokeAsync(options.Invocations, "fn", "echo", null), OrchestratorDatabase, EndpointRequestsAsync);
+            var w1 = await RoundsAsync("w1", "Workload 1: InvokeFunction → endpoint (i) (http provider), pipelined", options.Invocations, 2_000, count => InvokeAsync(count, "fn", "echo", null), OrchestratorDatabase, EndpointRequestsAsync);
 
             if (options.Wants("w4"))
             {
                 var rate = w1.PerSecond / 2;
                 Progress($"workload 4: steady load at {rate:F0}/s (half of workload 1's maximum)");
-                await RoundsAsync("w4", $"Workload 4: steady {rate:F0}/s to endpoint (i) (50% of workload 1)", () => InvokeAsync((int)(rate * options.SteadySeconds), "fn", "echo", rate), OrchestratorDatabase, EndpointRequestsAsync);
+                await RoundsAsync("w4", $"Workload 4: steady {rate:F0}/s to endpoint (i) (50% of workload 1), {options.SteadySeconds} s", (int)(rate * options.SteadySeconds), (int)(rate * 2), count => InvokeAsync(count, "fn", "echo", rate), OrchestratorDatabase, EndpointRequestsAsync);
             }
         }
 
         if (options.Wants("w2"))
         {
             Progress("workload 2: InvokeFunction to the local cloud's MinApp surface, async");
-            await RoundsAsync("w2", "Workload 2: InvokeFunction → MinApp no-op, async (submit + coalesced polling)", () => InvokeAsync(options.Invocations, "minapp", "noop", null), OrchestratorDatabase, () => TargetRequestsAsync("minapp"));
+            await RoundsAsync("w2", "Workload 2: InvokeFunction → MinApp no-op, async (submit + coalesced polling)", options.Invocations, 1_000, count => InvokeAsync(count, "minapp", "noop", null), OrchestratorDatabase, () => TargetRequestsAsync("minapp"));
         }
 
         if (options.Wants("w3"))
         {
             Progress("workload 3: async invocations of a 2 s function");
-            await RoundsAsync("w3", "Workload 3: InvokeFunction → MinApp 2 s function, async (polling cost)", () => InvokeAsync(options.SlowInvocations, "minapp", "two_seconds", null), OrchestratorDatabase, () => TargetRequestsAsync("minapp"));
+            await RoundsAsync("w3", "Workload 3: InvokeFunction → MinApp 2 s function, async (polling cost)", options.SlowInvocations, 100, count => InvokeAsync(count, "minapp", "two_seconds", null), OrchestratorDatabase, () => TargetRequestsAsync("minapp"));
         }
 
         if (options.Wants("inflight"))
@@ -95,10 +95,11 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         return results;
     }
 
-    private async Task<Workload> RoundsAsync(string key, string title, Func<Task<RoundTrips>> run, string? measuredDatabase, Func<Task<long>>? requests)
+    /// <summary>A warm-up of <paramref name="warmup"/> (JIT, connection pools, tokens, the function's first load), not reported, then the measured rounds of <paramref name="count"/>.</summary>
+    private async Task<Workload> RoundsAsync(
+        string key, string title, int count, int warmup, Func<int, Task<RoundTrips>> run, string? measuredDatabase, Func<Task<long>>? requests)
     {
-        // A warm-up round (JIT, connection pools, tokens, the function's first load), not reported.
-        await run();
+        await run(Math.Min(count, warmup));
         var workload = new Workload(key, title);
         results.Workloads.Add(workload);
         for (var round = 1; round <= options.Rounds; round++)
@@ -106,7 +107,7 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
             var commitsBefore = measuredDatabase is null ? 0 : await Database.SettledCommitsAsync(database.ConnectionStringFor(measuredDatabase));
             var requestsBefore = requests is null ? 0 : await requests();
             var measurement = meter.Start(orchestrator?.Id);
-            var trips = await run();
+            var trips = await run(count);
             var usage = await measurement.StopAsync();
             if (!trips.Finished || trips.NotFulfilled > 0)
             {
@@ -146,25 +147,19 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
 
     private async Task QuartzAsync()
     {
-        var connectionString = database.ConnectionStringFor(QuartzDatabase);
-        var rounds = new List<QuartzRound>();
-        for (var round = 0; round <= options.Rounds; round++)
+        await using var quartz = ChildProcess.StartRole(
+            "quartz", [database.ConnectionStringFor(QuartzDatabase), $"{endpointUrl}/fn/quartz", $"{options.QuartzJobs}", $"{options.Rounds}", $"{options.Concurrency}"], logFolder);
+        var exit = await quartz.WaitForExitAsync(TimeSpan.FromMinutes(10));
+        var rounds = File.ReadLines(quartz.LogPath).Where(line => line.StartsWith('{'))
+            .Select(line => JsonSerializer.Deserialize<QuartzRound>(line, JsonSerializerOptions.Web)!).ToList();
+        if (exit != 0 || rounds.Count != options.Rounds)
         {
-            // Round 0 is the warm-up. Each round is a fresh scheduler process, as a deployment would be.
-            await using var quartz = ChildProcess.StartRole("quartz", [connectionString, $"{endpointUrl}/fn/quartz", $"{options.QuartzJobs}", $"{options.Concurrency}"], logFolder);
-            var exit = await quartz.WaitForExitAsync(TimeSpan.FromMinutes(5));
-            var line = File.ReadLines(quartz.LogPath).LastOrDefault(text => text.StartsWith('{'));
-            if (exit != 0 || line is null)
-            {
-                throw new InvalidOperationException($"The Quartz.NET baseline failed (exit {exit}):\n{quartz.Tail()}");
-            }
+            throw new InvalidOperationException($"The Quartz.NET baseline failed (exit {exit}):\n{quartz.Tail()}");
+        }
 
-            var result = JsonSerializer.Deserialize<QuartzRound>(line, JsonSerializerOptions.Web)!;
-            if (round > 0)
-            {
-                rounds.Add(result);
-                Progress($"  round {round}: {result.PerSecond:F0} jobs/s, p50 {result.Latency.P50:F1} ms, p99 {result.Latency.P99:F1} ms, {result.CommitsPerJob:F2} commits/job");
-            }
+        foreach (var (round, i) in rounds.Select((round, i) => (round, i + 1)))
+        {
+            Progress($"  round {i}: {round.PerSecond:F0} jobs/s, p50 {round.Latency.P50:F1} ms, p99 {round.Latency.P99:F1} ms, {round.CommitsPerJob:F2} commits/job");
         }
 
         results.Quartz = rounds;
@@ -187,7 +182,7 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         var acceptSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
 
         // Let the pollers work through a few ticks with everything in flight before reading the memory at rest.
-        await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 2 : 10));
+        await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 2 : 5));
         var resident = Procfs.ResidentBytes(orchestrator.Id);
         var usage = await measurement.StopAsync();
         var finished = await database.CountAsync(OrchestratorDatabase, "SELECT count(*) FROM invocations WHERE function = 'hold' AND outcome_published");

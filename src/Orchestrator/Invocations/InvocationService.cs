@@ -134,10 +134,25 @@ public sealed class InvocationService(
         }
 
         await publisher.Publish(invocation.ToCompleted(), cancellationToken);
-        await store.MarkPublishedAsync(invocation.Id, leaseToken, cancellationToken);
         notifier.Notify(invocation.Id);
+
+        // The outcome is out. Recording that rides a later group commit without holding up the message: should this
+        // instance stop before it lands, the lease runs out and the recovery sweep publishes the outcome again.
+        _ = MarkPublishedAsync(invocation.Id, leaseToken);
         Log.InvocationCompleted(logger, invocation.Id, invocation.Function, invocation.Target, invocation.Status.ToWireName(), invocation.Attempts);
         return invocation with { OutcomePublished = true, LeaseOwner = null, LeaseExpiresAt = null };
+    }
+
+    private async Task MarkPublishedAsync(Guid id, string leaseToken)
+    {
+        try
+        {
+            await store.MarkPublishedAsync(id, leaseToken, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            Log.MarkPublishedFailed(logger, exception, id);
+        }
     }
 
     /// <summary>Calls the provider until the outcome is final, the attempts are spent or the deadline passes.</summary>
