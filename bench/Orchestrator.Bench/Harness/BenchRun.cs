@@ -44,7 +44,7 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         {
             Progress("baseline (a): bare MassTransit consumer round trips");
             await using var echo = await StartEchoConsumerAsync();
-            await RoundsAsync("a", "Baseline (a): bare MassTransit consumer, round trip", options.Invocations, 2_000, count => producer.RunAsync(
+            await RoundsAsync("a", "Baseline (a): bare MassTransit consumer, round trip", options.Invocations, 5_000, count => producer.RunAsync(
                 count, (id, i) => new EchoRequest { InvocationId = id, Function = "echo", Target = "fn", Data = Payload(i) }, null, Timeout(count)), null, null);
         }
 
@@ -64,7 +64,7 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         if (options.Wants("w1"))
         {
             Progress("workload 1: InvokeFunction to endpoint (i) through the http provider");
-            var w1 = await RoundsAsync("w1", "Workload 1: InvokeFunction → endpoint (i) (http provider), pipelined", options.Invocations, 2_000, count => InvokeAsync(count, "fn", "echo", null), OrchestratorDatabase, EndpointRequestsAsync);
+            var w1 = await RoundsAsync("w1", "Workload 1: InvokeFunction → endpoint (i) (http provider), pipelined", options.Invocations, 5_000, count => InvokeAsync(count, "fn", "echo", null), OrchestratorDatabase, EndpointRequestsAsync);
 
             if (options.Wants("w4"))
             {

@@ -20,6 +20,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly Channel<Write> writes = Channel.CreateUnbounded<Write>(); // (a single-reader channel cannot count)
     private readonly Task loop;
     private long accepted;
+    private TaskCompletionSource? gathered;
     private long transactions;
 
     public GroupCommit(NpgsqlDataSource dataSource, IOptions<PersistenceOptions> options, TimeProvider timeProvider, ILogger<GroupCommit> logger)
@@ -49,6 +50,11 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
 
         Interlocked.Increment(ref accepted);
+        if (writes.Reader.Count >= options.GroupCommitMinWrites)
+        {
+            Volatile.Read(ref gathered)?.TrySetResult();
+        }
+
         return write.Done.Task.WaitAsync(cancellationToken);
     }
 
@@ -58,10 +64,18 @@ internal sealed class GroupCommit : IAsyncDisposable
         var group = new List<Write>(options.GroupCommitMaxWrites);
         while (await writes.Reader.WaitToReadAsync())
         {
-            // The first write opens the window; the ones that come within it share the transaction.
-            if (window > TimeSpan.Zero && writes.Reader.Count < options.GroupCommitMaxWrites)
+            // The first write opens the window; it closes early once enough writes have come to share the transaction.
+            // Under heavy load they gather while the previous group commits, so no one waits for the window at all.
+            if (window > TimeSpan.Zero && writes.Reader.Count < options.GroupCommitMinWrites)
             {
-                await Task.Delay(window, timeProvider);
+                var gathered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref this.gathered, gathered);
+                if (writes.Reader.Count < options.GroupCommitMinWrites)
+                {
+                    await Task.WhenAny(gathered.Task, Task.Delay(window, timeProvider));
+                }
+
+                Volatile.Write(ref this.gathered, null);
             }
 
             while (group.Count < options.GroupCommitMaxWrites && writes.Reader.TryRead(out var write))

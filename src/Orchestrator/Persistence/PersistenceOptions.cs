@@ -8,12 +8,18 @@ public sealed class PersistenceOptions
     public const string SectionName = "Orchestrator:Persistence";
 
     /// <summary>
-    /// How long a write waits for others to share its transaction (group commit). Longer windows mean fewer commits
-    /// and more latency per write; 0 still groups the writes that arrive while the previous transaction commits.
+    /// The longest a write waits for others to share its transaction (group commit), when fewer than
+    /// <see cref="GroupCommitMinWrites"/> are waiting. Longer windows mean fewer commits under light load and more
+    /// latency per write; 0 groups only the writes that arrive while the previous transaction commits.
     /// </summary>
-    /// <value>The default value is 2 milliseconds.</value>
+    /// <value>The default value is 6 milliseconds.</value>
     [Range(0, 1_000)]
-    public double GroupCommitWindowMilliseconds { get; set; } = 2;
+    public double GroupCommitWindowMilliseconds { get; set; } = 6;
+
+    /// <summary>How many waiting writes commit at once, without waiting out the window.</summary>
+    /// <value>The default value is 32.</value>
+    [Range(1, 10_000)]
+    public int GroupCommitMinWrites { get; set; } = 32;
 
     /// <summary>The most writes one transaction carries.</summary>
     /// <value>The default value is 500.</value>

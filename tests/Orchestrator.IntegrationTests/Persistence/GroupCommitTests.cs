@@ -11,9 +11,9 @@ public sealed class GroupCommitTests : IAsyncLifetime
     private readonly PostgresDatabase _database = new();
     private NpgsqlDataSource _dataSource = null!;
 
-    internal static GroupCommit Create(NpgsqlDataSource dataSource, double windowMilliseconds = 2) => new(
+    internal static GroupCommit Create(NpgsqlDataSource dataSource, double windowMilliseconds = 2, int minWrites = 32) => new(
         dataSource,
-        Options.Create(new PersistenceOptions { GroupCommitWindowMilliseconds = windowMilliseconds }),
+        Options.Create(new PersistenceOptions { GroupCommitWindowMilliseconds = windowMilliseconds, GroupCommitMinWrites = minWrites }),
         TimeProvider.System,
         NullLogger<GroupCommit>.Instance);
 
@@ -46,6 +46,17 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
         // 110 writes handed over within the window of one another: a handful of transactions, not one each.
         writes.Transactions.ShouldBeLessThanOrEqualTo(10);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_EnoughWritesGathered_CommitWithoutWaitingOutTheWindow()
+    {
+        await using var writes = Create(_dataSource, windowMilliseconds: 60_000, minWrites: 5);
+
+        var inserts = Enumerable.Range(500, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default));
+
+        // Far sooner than the minute-long window: the fifth write closes it.
+        (await Task.WhenAll(inserts).WaitAsync(TimeSpan.FromSeconds(20))).ShouldAllBe(affected => affected == 1);
     }
 
     [Fact]
