@@ -47,6 +47,6 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Information, "Orchestrator started in {Transport} transport / {Store} store mode as instance {Instance}")]
     public static partial void Started(ILogger logger, string transport, string store, string instance);
 
-    [LoggerMessage(2003, LogLevel.Warning, "A group commit of {Count} writes failed ({SqlState}); each write is committed on its own")]
-    public static partial void GroupRetriedAlone(ILogger logger, int count, string sqlState);
+    [LoggerMessage(2003, LogLevel.Warning, "One write of a group commit of {Count} failed ({SqlState}); the others commit without it")]
+    public static partial void GroupWriteFailed(ILogger logger, int count, string sqlState);
 }

@@ -15,7 +15,7 @@ internal sealed class BenchResults
 
     public List<Workload> Workloads { get; } = [];
 
-    public List<QuartzRound> Quartz { get; set; } = [];
+    public QuartzResult? Quartz { get; set; }
 
     public InFlightResult? InFlight { get; set; }
 
@@ -37,7 +37,12 @@ internal sealed record Workload(string Key, string Title)
 
     public double P99 => Median.Of(Rounds.Select(round => round.Trips.Latency.P99));
 
-    public double? CommitsPerInvocation => Rounds[0].CommitsPerInvocation is null ? null : Median.Of(Rounds.Select(round => round.CommitsPerInvocation!.Value));
+    /// <summary>PostgreSQL's <c>xact_commit</c> of the orchestrator's database over all the rounds, per invocation.</summary>
+    public double? CommitsPerInvocation { get; set; }
+
+    public double? WriteTransactionsPerInvocation => Rounds[0].WriteTransactionsPerInvocation is null ? null : Median.Of(Rounds.Select(round => round.WriteTransactionsPerInvocation!.Value));
+
+    public double WorstP99 => Rounds.Max(round => round.Trips.Latency.P99);
 
     public double? RequestsPerInvocation => Rounds[0].RequestsPerInvocation is null ? null : Median.Of(Rounds.Select(round => round.RequestsPerInvocation!.Value));
 
@@ -47,11 +52,14 @@ internal sealed record Workload(string Key, string Title)
     public long PeakResidentBytes => Rounds.Max(round => round.Usage.PeakResidentBytes);
 }
 
-/// <summary>One measured round: its round trips, PostgreSQL commits and provider requests per invocation, and CPU per role.</summary>
-internal sealed record Round(RoundTrips Trips, double? CommitsPerInvocation, double? RequestsPerInvocation, Usage Usage);
+/// <summary>One measured round: its round trips, PostgreSQL write transactions and provider requests per invocation, and CPU per role.</summary>
+internal sealed record Round(RoundTrips Trips, double? WriteTransactionsPerInvocation, double? RequestsPerInvocation, Usage Usage);
 
 /// <summary>One round of baseline (c), as the Quartz.NET process reports it.</summary>
-internal sealed record QuartzRound(int Jobs, double Seconds, double PerSecond, Latency Latency, double CommitsPerJob, double CpuSecondsPerThousand, long PeakResidentBytes);
+internal sealed record QuartzRound(int Jobs, double Seconds, double PerSecond, Latency Latency, double WriteTransactionsPerJob, double CpuSecondsPerThousand, long PeakResidentBytes);
+
+/// <summary>Baseline (c)'s rounds, and its database's <c>xact_commit</c> over all of them per job.</summary>
+internal sealed record QuartzResult(IReadOnlyList<QuartzRound> Rounds, double CommitsPerJob);
 
 /// <summary>The memory figure: invocations accepted and not finished, and the orchestrator's resident memory with them in flight.</summary>
 internal sealed record InFlightResult(int Published, double PublishSeconds, double AcceptSeconds, long InFlight, long ResidentBytes, long PeakResidentBytes);

@@ -14,12 +14,14 @@ namespace Orchestrator.Bench.Harness;
 /// </summary>
 internal sealed class BenchRun(BenchOptions options, string rabbitMq, string postgres, string logFolder) : IAsyncDisposable
 {
-    private const string OrchestratorDatabase = "bench_orchestrator";
-    private const string QuartzDatabase = "bench_quartz";
     private static readonly string Repository = FindRepository();
     private static readonly string Configuration = typeof(BenchRun).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
     private readonly Database database = new(postgres);
+
+    // Names of this run's own, so a run never drops another's database.
+    private readonly string orchestratorDatabase = $"bench_orchestrator_{Environment.ProcessId}";
+    private readonly string quartzDatabase = $"bench_quartz_{Environment.ProcessId}";
     private readonly Meter meter = new();
     private readonly List<ChildProcess> children = [];
     private readonly HttpClient http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -29,13 +31,16 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
     private string cloudUrl = "";
     private ChildProcess? orchestrator;
     private string orchestratorUrl = "";
+    private long? settledCommits;
 
     public async Task<BenchResults> RunAsync()
     {
         results.Machine = new MachineInfo(Environment.ProcessorCount, (long)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Environment.OSVersion.ToString());
         results.Postgres = await database.DurabilityAsync();
-        await database.RecreateAsync(OrchestratorDatabase);
-        await database.RecreateAsync(QuartzDatabase);
+        meter.NameServer(new Npgsql.NpgsqlConnectionStringBuilder(postgres).Port, "PostgreSQL");
+        meter.NameServer(new Uri(rabbitMq).Port, "RabbitMQ");
+        await database.RecreateAsync(orchestratorDatabase);
+        await database.RecreateAsync(quartzDatabase);
         await StartEndpointAsync();
         await StartLocalCloudAsync();
         producer = await Producer.StartAsync(rabbitMq);
@@ -45,13 +50,13 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
             Progress("baseline (a): bare MassTransit consumer round trips");
             await using var echo = await StartEchoConsumerAsync();
             await RoundsAsync("a", "Baseline (a): bare MassTransit consumer, round trip", options.Invocations, 5_000, count => producer.RunAsync(
-                count, (id, i) => new EchoRequest { InvocationId = id, Function = "echo", Target = "fn", Data = Payload(i) }, null, Timeout(count)), null, null);
+                count, (id, i) => new EchoRequest { InvocationId = id, Function = "echo", Target = "fn", Data = Payload(i) }, null, Timeout(count)), false, null);
         }
 
         if (options.Wants("b"))
         {
             Progress("baseline (b): direct HTTP calls to endpoint (i)");
-            await RoundsAsync("b", "Baseline (b): direct HTTP calls to endpoint (i), no queue", options.Invocations, 2_000, DirectCallsAsync, null, EndpointRequestsAsync);
+            await RoundsAsync("b", "Baseline (b): direct HTTP calls to endpoint (i), no queue", options.Invocations, 2_000, DirectCallsAsync, false, EndpointRequestsAsync);
         }
 
         if (options.Wants("c"))
@@ -64,26 +69,26 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         if (options.Wants("w1"))
         {
             Progress("workload 1: InvokeFunction to endpoint (i) through the http provider");
-            var w1 = await RoundsAsync("w1", "Workload 1: InvokeFunction → endpoint (i) (http provider), pipelined", options.Invocations, 5_000, count => InvokeAsync(count, "fn", "echo", null), OrchestratorDatabase, EndpointRequestsAsync);
+            var w1 = await RoundsAsync("w1", "Workload 1: InvokeFunction → endpoint (i) (http provider), pipelined", options.Invocations, 5_000, count => InvokeAsync(count, "fn", "echo", null), true, EndpointRequestsAsync);
 
             if (options.Wants("w4"))
             {
                 var rate = w1.PerSecond / 2;
                 Progress($"workload 4: steady load at {rate:F0}/s (half of workload 1's maximum)");
-                await RoundsAsync("w4", $"Workload 4: steady {rate:F0}/s to endpoint (i) (50% of workload 1), {options.SteadySeconds} s", (int)(rate * options.SteadySeconds), (int)(rate * 2), count => InvokeAsync(count, "fn", "echo", rate), OrchestratorDatabase, EndpointRequestsAsync);
+                await RoundsAsync("w4", $"Workload 4: steady {rate:F0}/s to endpoint (i) (50% of workload 1), {options.SteadySeconds} s", (int)(rate * options.SteadySeconds), 0, count => InvokeAsync(count, "fn", "echo", rate), true, EndpointRequestsAsync);
             }
         }
 
         if (options.Wants("w2"))
         {
             Progress("workload 2: InvokeFunction to the local cloud's MinApp surface, async");
-            await RoundsAsync("w2", "Workload 2: InvokeFunction → MinApp no-op, async (submit + coalesced polling)", options.Invocations, 1_000, count => InvokeAsync(count, "minapp", "noop", null), OrchestratorDatabase, () => TargetRequestsAsync("minapp"));
+            await RoundsAsync("w2", "Workload 2: InvokeFunction → MinApp no-op, async (submit + coalesced polling)", options.Invocations, 1_000, count => InvokeAsync(count, "minapp", "noop", null), true, () => TargetRequestsAsync("minapp"));
         }
 
         if (options.Wants("w3"))
         {
             Progress("workload 3: async invocations of a 2 s function");
-            await RoundsAsync("w3", "Workload 3: InvokeFunction → MinApp 2 s function, async (polling cost)", options.SlowInvocations, 100, count => InvokeAsync(count, "minapp", "two_seconds", null), OrchestratorDatabase, () => TargetRequestsAsync("minapp"));
+            await RoundsAsync("w3", "Workload 3: InvokeFunction → MinApp 2 s function, async (polling cost)", options.SlowInvocations, 0, count => InvokeAsync(count, "minapp", "two_seconds", null), true, () => TargetRequestsAsync("minapp"));
         }
 
         if (options.Wants("inflight"))
@@ -95,16 +100,26 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         return results;
     }
 
-    /// <summary>A warm-up of <paramref name="warmup"/> (JIT, connection pools, tokens, the function's first load), not reported, then the measured rounds of <paramref name="count"/>.</summary>
+    /// <summary>
+    /// A warm-up of <paramref name="warmup"/> (JIT, connection pools, tokens, the function's first load; none when 0), not
+    /// reported, then the measured rounds of <paramref name="count"/>. Write transactions are counted per round;
+    /// <c>xact_commit</c>, which PostgreSQL reports late, over all the rounds, from one settled reading to the next.
+    /// </summary>
     private async Task<Workload> RoundsAsync(
-        string key, string title, int count, int warmup, Func<int, Task<RoundTrips>> run, string? measuredDatabase, Func<Task<long>>? requests)
+        string key, string title, int count, int warmup, Func<int, Task<RoundTrips>> run, bool orchestrated, Func<Task<long>>? requests)
     {
-        await run(Math.Min(count, warmup));
+        if (warmup > 0)
+        {
+            await run(Math.Min(count, warmup));
+            settledCommits = null;
+        }
+
         var workload = new Workload(key, title);
         results.Workloads.Add(workload);
+        var commitsBefore = orchestrated ? settledCommits ?? await Database.SettledCommitsAsync(OrchestratorConnectionString, options.Smoke) : 0;
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var commitsBefore = measuredDatabase is null ? 0 : await Database.SettledCommitsAsync(database.ConnectionStringFor(measuredDatabase));
+            var writesBefore = await Database.WriteTransactionsAsync(postgres);
             var requestsBefore = requests is null ? 0 : await requests();
             var measurement = meter.Start(orchestrator?.Id);
             var trips = await run(count);
@@ -114,12 +129,18 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
                 throw new InvalidOperationException($"{title}: {trips.Received:N0} of {trips.Sent:N0} replies arrived, {trips.NotFulfilled:N0} not fulfilled.");
             }
 
-            double? commits = measuredDatabase is null ? null
-                : (double)(await Database.SettledCommitsAsync(database.ConnectionStringFor(measuredDatabase)) - commitsBefore) / trips.Received;
+            double? writes = orchestrated ? (double)(await Database.WriteTransactionsAsync(postgres) - writesBefore) / trips.Received : null;
             double? perInvocation = requests is null ? null : (double)(await requests() - requestsBefore) / trips.Received;
-            workload.Rounds.Add(new Round(trips, commits, perInvocation, usage));
+            workload.Rounds.Add(new Round(trips, writes, perInvocation, usage));
             Progress($"  round {round}: {trips.PerSecond:F0}/s, p50 {trips.Latency.P50:F1} ms, p99 {trips.Latency.P99:F1} ms"
-                + (commits is { } c ? $", {c:F3} commits/invocation" : "") + (perInvocation is { } r ? $", {r:F3} requests/invocation" : ""));
+                + (writes is { } w ? $", {w:F3} write transactions/invocation" : "") + (perInvocation is { } r ? $", {r:F3} requests/invocation" : ""));
+        }
+
+        if (orchestrated)
+        {
+            settledCommits = await Database.SettledCommitsAsync(OrchestratorConnectionString, options.Smoke);
+            workload.CommitsPerInvocation = (double)(settledCommits.Value - commitsBefore) / workload.Rounds.Sum(round => round.Trips.Received);
+            Progress($"  {workload.CommitsPerInvocation:F3} commits/invocation (xact_commit over the rounds)");
         }
 
         return workload;
@@ -148,21 +169,23 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
     private async Task QuartzAsync()
     {
         await using var quartz = ChildProcess.StartRole(
-            "quartz", [database.ConnectionStringFor(QuartzDatabase), $"{endpointUrl}/fn/quartz", $"{options.QuartzJobs}", $"{options.Rounds}", $"{options.Concurrency}"], logFolder);
+            "quartz", [database.ConnectionStringFor(quartzDatabase), $"{endpointUrl}/fn/quartz", $"{options.QuartzJobs}", $"{options.Rounds}", $"{options.Concurrency}", options.Smoke ? "smoke" : "full"], logFolder);
         var exit = await quartz.WaitForExitAsync(TimeSpan.FromMinutes(10));
-        var rounds = File.ReadLines(quartz.LogPath).Where(line => line.StartsWith('{'))
-            .Select(line => JsonSerializer.Deserialize<QuartzRound>(line, JsonSerializerOptions.Web)!).ToList();
-        if (exit != 0 || rounds.Count != options.Rounds)
+        var lines = File.ReadAllLines(quartz.LogPath);
+        var rounds = lines.Where(line => line.StartsWith('{')).Select(line => JsonSerializer.Deserialize<QuartzRound>(line, JsonSerializerOptions.Web)!).ToList();
+        var commits = lines.LastOrDefault(line => line.StartsWith("commits ", StringComparison.Ordinal));
+        if (exit != 0 || rounds.Count != options.Rounds || commits is null)
         {
             throw new InvalidOperationException($"The Quartz.NET baseline failed (exit {exit}):\n{quartz.Tail()}");
         }
 
         foreach (var (round, i) in rounds.Select((round, i) => (round, i + 1)))
         {
-            Progress($"  round {i}: {round.PerSecond:F0} jobs/s, p50 {round.Latency.P50:F1} ms, p99 {round.Latency.P99:F1} ms, {round.CommitsPerJob:F2} commits/job");
+            Progress($"  round {i}: {round.PerSecond:F0} jobs/s, p50 {round.Latency.P50:F1} ms, p99 {round.Latency.P99:F1} ms, {round.WriteTransactionsPerJob:F2} write transactions/job");
         }
 
-        results.Quartz = rounds;
+        results.Quartz = new QuartzResult(rounds, double.Parse(commits["commits ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        Progress($"  {results.Quartz.CommitsPerJob:F3} commits/job (xact_commit over the rounds)");
     }
 
     private async Task InFlightAsync()
@@ -175,7 +198,7 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         do
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            accepted = await database.CountAsync(OrchestratorDatabase, "SELECT count(*) FROM invocations WHERE function = 'hold'");
+            accepted = await database.CountAsync(orchestratorDatabase, "SELECT count(*) FROM invocations WHERE function = 'hold'");
         }
         while (accepted < options.InFlight && System.Diagnostics.Stopwatch.GetElapsedTime(start) < TimeSpan.FromMinutes(5));
 
@@ -185,7 +208,7 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 2 : 5));
         var resident = Procfs.ResidentBytes(orchestrator.Id);
         var usage = await measurement.StopAsync();
-        var finished = await database.CountAsync(OrchestratorDatabase, "SELECT count(*) FROM invocations WHERE function = 'hold' AND outcome_published");
+        var finished = await database.CountAsync(orchestratorDatabase, "SELECT count(*) FROM invocations WHERE function = 'hold' AND outcome_published");
         if (accepted < options.InFlight)
         {
             throw new InvalidOperationException($"Only {accepted:N0} of {options.InFlight:N0} invocations were accepted within 5 minutes.");
@@ -236,7 +259,7 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         {
             ["ASPNETCORE_URLS"] = orchestratorUrl,
             ["ConnectionStrings__RabbitMq"] = rabbitMq,
-            ["ConnectionStrings__Postgres"] = database.ConnectionStringFor(OrchestratorDatabase),
+            ["ConnectionStrings__Postgres"] = database.ConnectionStringFor(orchestratorDatabase),
             ["Logging__LogLevel__Default"] = "Warning",
             ["Orchestrator__Messaging__ConcurrentMessageLimit"] = $"{options.Concurrency}",
             ["Orchestrator__DefaultTarget"] = "fn",
@@ -249,6 +272,8 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
         }, Path.GetDirectoryName(Built("Orchestrator"))!, logFolder), "orchestrator");
         await orchestrator.WaitReadyAsync(async () => (await http.GetAsync($"{orchestratorUrl}/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
     }
+
+    private string OrchestratorConnectionString => database.ConnectionStringFor(orchestratorDatabase);
 
     private async Task<long> EndpointRequestsAsync() => await http.GetFromJsonAsync<long>($"{endpointUrl}/requests");
 
@@ -307,8 +332,8 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
             await child.DisposeAsync();
         }
 
-        await database.DropAsync(OrchestratorDatabase);
-        await database.DropAsync(QuartzDatabase);
+        await database.DropAsync(orchestratorDatabase);
+        await database.DropAsync(quartzDatabase);
         await database.DisposeAsync();
         http.Dispose();
     }

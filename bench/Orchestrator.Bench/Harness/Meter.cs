@@ -10,11 +10,20 @@ internal sealed class Meter
 
     public void Name(int pid, string role) => roles[pid] = role;
 
+    /// <summary>Names the server listening on <paramref name="port"/> and everything it starts.</summary>
+    public void NameServer(int port, string role)
+    {
+        if (Procfs.Listening(port) is { } pid)
+        {
+            roles[pid] = role;
+        }
+    }
+
     public void Forget(int pid) => roles.Remove(pid);
 
     public Measurement Start(int? residentPid) => new(this, residentPid);
 
-    /// <summary>CPU seconds per role: a process belongs to its nearest named ancestor, else to its server by command name.</summary>
+    /// <summary>CPU seconds per role: a process belongs to its nearest named ancestor (a PostgreSQL backend to its postmaster).</summary>
     private Dictionary<string, double> ByRole(Dictionary<int, ProcessCpu> before, Dictionary<int, ProcessCpu> after)
     {
         var seconds = new Dictionary<string, double>();
@@ -41,16 +50,9 @@ internal sealed class Meter
 
             if (!all.ContainsKey(current.ParentPid))
             {
-                break;
+                return null;
             }
         }
-
-        return process.Command switch
-        {
-            "beam.smp" or "erl_child_setup" or "epmd" or "inet_gethost" => "RabbitMQ",
-            "postgres" => "PostgreSQL",
-            _ => null,
-        };
     }
 
     public sealed class Measurement

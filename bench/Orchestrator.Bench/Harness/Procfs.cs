@@ -41,6 +41,47 @@ internal static class Procfs
         return processes;
     }
 
+    /// <summary>The process listening on a local TCP port (PostgreSQL's postmaster, RabbitMQ's Erlang VM), if it is on this machine.</summary>
+    public static int? Listening(int port)
+    {
+        var hexPort = port.ToString("X4", CultureInfo.InvariantCulture);
+        var inodes = new HashSet<string>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            foreach (var line in File.Exists(table) ? File.ReadLines(table).Skip(1) : [])
+            {
+                // sl local_address rem_address st ... inode: state 0A is LISTEN.
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields[1].EndsWith(":" + hexPort, StringComparison.Ordinal) && fields[3] == "0A")
+                {
+                    inodes.Add($"socket:[{fields[9]}]");
+                }
+            }
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (inodes.Count == 0 || !int.TryParse(Path.GetFileName(folder), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Directory.EnumerateFiles(Path.Combine(folder, "fd")).Any(fd => new FileInfo(fd).LinkTarget is { } target && inodes.Contains(target)))
+                {
+                    return pid;
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Gone, or not ours to look into.
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The resident set size of a process in bytes, or 0 when it is gone.</summary>
     public static long ResidentBytes(int pid)
     {

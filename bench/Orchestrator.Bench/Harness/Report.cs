@@ -47,12 +47,13 @@ internal static class Report
                 Target(text, "Workload 1: at least 50% of baseline (a)'s round trips/s", Invariant($"{w1.PerSecond / a.PerSecond:P0} ({w1.PerSecond:N0} vs {a.PerSecond:N0})"), w1.PerSecond >= a.PerSecond / 2, results);
             }
 
-            Target(text, "At most 0.1 PostgreSQL commits per invocation (workload 1)", Invariant($"{w1.CommitsPerInvocation:F3}"), w1.CommitsPerInvocation <= 0.1, results);
+            Target(text, "At most 0.1 PostgreSQL commits per invocation (workload 1)", Invariant($"{w1.CommitsPerInvocation:F3} (write transactions: {w1.WriteTransactionsPerInvocation:F3})"), w1.CommitsPerInvocation <= 0.1, results);
         }
 
         if (results["w4"] is { } w4)
         {
-            Target(text, "p99 under 50 ms at 50% load (workload 4)", Invariant($"{w4.P99:F1} ms"), w4.P99 < 50, results);
+            Target(text, "p99 under 50 ms at 50% load (workload 4)", Invariant($"{w4.P99:F1} ms (worst round {w4.WorstP99:F1} ms)"), w4.P99 < 50, results);
+            Target(text, "At most 0.1 PostgreSQL commits per invocation at 50% load (workload 4)", Invariant($"{w4.CommitsPerInvocation:F3} (write transactions: {w4.WriteTransactionsPerInvocation:F3})"), w4.CommitsPerInvocation <= 0.1, results);
         }
 
         if (results["w3"] is { } w3)
@@ -80,21 +81,23 @@ internal static class Report
         text.AppendLine();
         text.AppendLine("Latency is from the publish (in workload 4: from when the message was due) to the reply received. Workloads 1 and 2 and baseline (a) publish everything at once, so their latency is mostly time spent queued.");
         text.AppendLine();
-        text.AppendLine("| run | per second | vs (a) | p50 ms | p95 ms | p99 ms | PostgreSQL commits per invocation | provider requests per invocation | orchestrator CPU s per 1,000 | orchestrator peak RSS |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("PostgreSQL commits are `pg_stat_database.xact_commit` of the orchestrator's (or Quartz's) database over all the rounds, read after PostgreSQL has reported them (11 s after the last round), read-only transactions included; write transactions are the transaction ids the whole server handed out during each round, exact.");
+        text.AppendLine();
+        text.AppendLine("| run | per second | vs (a) | p50 ms | p95 ms | p99 ms | PostgreSQL commits per invocation | write transactions per invocation | provider requests per invocation | orchestrator CPU s per 1,000 | orchestrator peak RSS |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var workload in results.Workloads)
         {
             var orchestrated = workload.Key.StartsWith('w');
             text.AppendLine(Invariant(
-                $"| {workload.Title} | {workload.PerSecond:N0} | {Optional(workload.PerSecond / a, "F2")} | {workload.P50:F1} | {workload.P95:F1} | {workload.P99:F1} | {Optional(workload.CommitsPerInvocation, "F3")} | {Optional(workload.RequestsPerInvocation, "F3")} | {(orchestrated ? workload.CpuPerThousand("orchestrator").ToString("F2", CultureInfo.InvariantCulture) : "")} | {(orchestrated ? $"{workload.PeakResidentBytes / 1e6:F0} MB" : "")} |"));
+                $"| {workload.Title} | {workload.PerSecond:N0} | {Optional(workload.PerSecond / a, "F2")} | {workload.P50:F1} | {workload.P95:F1} | {workload.P99:F1} | {Optional(workload.CommitsPerInvocation, "F3")} | {Optional(workload.WriteTransactionsPerInvocation, "F3")} | {Optional(workload.RequestsPerInvocation, "F3")} | {(orchestrated ? workload.CpuPerThousand("orchestrator").ToString("F2", CultureInfo.InvariantCulture) : "")} | {(orchestrated ? $"{workload.PeakResidentBytes / 1e6:F0} MB" : "")} |"));
         }
 
-        if (results.Quartz.Count > 0)
+        if (results.Quartz is { } result)
         {
-            var quartz = results.Quartz;
+            var quartz = result.Rounds;
             var perSecond = Median.Of(quartz.Select(round => round.PerSecond));
             text.AppendLine(Invariant(
-                $"| Baseline (c): Quartz.NET 3.22.10, {quartz[0].Jobs:N0} one-off jobs on its PostgreSQL AdoJobStore (clustered), each POSTing to endpoint (i) | {perSecond:N0} | {Optional(perSecond / a, "F2")} | {Median.Of(quartz.Select(round => round.Latency.P50)):F1} | {Median.Of(quartz.Select(round => round.Latency.P95)):F1} | {Median.Of(quartz.Select(round => round.Latency.P99)):F1} | {Median.Of(quartz.Select(round => round.CommitsPerJob)):F3} | 1.000 | {Median.Of(quartz.Select(round => round.CpuSecondsPerThousand)):F2} (Quartz process) | {quartz.Max(round => round.PeakResidentBytes) / 1e6:F0} MB |"));
+                $"| Baseline (c): Quartz.NET 3.22.10, one-off jobs on its PostgreSQL AdoJobStore (clustered), each POSTing to endpoint (i); {quartz[0].Jobs:N0} a round | {perSecond:N0} | {Optional(perSecond / a, "F2")} | {Median.Of(quartz.Select(round => round.Latency.P50)):F1} | {Median.Of(quartz.Select(round => round.Latency.P95)):F1} | {Median.Of(quartz.Select(round => round.Latency.P99)):F1} | {result.CommitsPerJob:F3} | {Median.Of(quartz.Select(round => round.WriteTransactionsPerJob)):F3} | 1.000 | {Median.Of(quartz.Select(round => round.CpuSecondsPerThousand)):F2} (Quartz process) | {quartz.Max(round => round.PeakResidentBytes) / 1e6:F0} MB |"));
         }
 
         if (results.InFlight is { } inFlight)
@@ -130,12 +133,12 @@ internal static class Report
         text.AppendLine();
         foreach (var workload in results.Workloads)
         {
-            text.AppendLine(Invariant($"- {workload.Key}: {string.Join("; ", workload.Rounds.Select(round => Invariant($"{round.Trips.PerSecond:N0}/s p99 {round.Trips.Latency.P99:F1} ms{(round.CommitsPerInvocation is { } c ? $" {c:F3} commits" : "")}{(round.RequestsPerInvocation is { } r ? $" {r:F3} requests" : "")}")))}"));
+            text.AppendLine(Invariant($"- {workload.Key}: {string.Join("; ", workload.Rounds.Select(round => Invariant($"{round.Trips.PerSecond:N0}/s p99 {round.Trips.Latency.P99:F1} ms{(round.WriteTransactionsPerInvocation is { } c ? $" {c:F3} write transactions" : "")}{(round.RequestsPerInvocation is { } r ? $" {r:F3} requests" : "")}")))}"));
         }
 
-        if (results.Quartz.Count > 0)
+        if (results.Quartz is { } quartz)
         {
-            text.AppendLine(Invariant($"- c: {string.Join("; ", results.Quartz.Select(round => Invariant($"{round.PerSecond:N0}/s p99 {round.Latency.P99:F1} ms {round.CommitsPerJob:F3} commits")))}"));
+            text.AppendLine(Invariant($"- c: {string.Join("; ", quartz.Rounds.Select(round => Invariant($"{round.PerSecond:N0}/s p99 {round.Latency.P99:F1} ms {round.WriteTransactionsPerJob:F3} write transactions")))}"));
         }
     }
 

@@ -14,20 +14,22 @@ namespace Orchestrator.Bench.Roles;
 /// Baseline (c), what a .NET user would otherwise pick: the same calls as one-off Quartz.NET jobs on its PostgreSQL
 /// AdoJobStore, clustered (so several instances could share the work, as the orchestrator's do), with as many worker
 /// threads as the orchestrator handles messages and triggers acquired in batches of that size. Each job POSTs to
-/// endpoint (i). Prints one JSON line: throughput, latency from scheduling to the job's end, commits per job.
+/// endpoint (i). Prints a JSON line per round (throughput, latency from scheduling to the job's end, write transactions per job) and
+/// the database's commits per job over all rounds.
 /// </summary>
 internal static class QuartzRole
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 });
     private static Tracker? current;
 
-    /// <param name="args">The connection string, the endpoint's URL, jobs per round, rounds, worker threads.</param>
+    /// <param name="args">The connection string, the endpoint's URL, jobs per round, rounds, worker threads, smoke or full.</param>
     public static async Task<int> RunAsync(string[] args)
     {
         var (connectionString, url) = (args[0], args[1]);
         var jobs = int.Parse(args[2], CultureInfo.InvariantCulture);
         var rounds = int.Parse(args[3], CultureInfo.InvariantCulture);
         var threads = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var smoke = args[5] == "smoke";
         await CreateSchemaAsync(connectionString);
         var scheduler = await new StdSchedulerFactory(new NameValueCollection
         {
@@ -50,21 +52,24 @@ internal static class QuartzRole
 
         // A warm-up batch first (JIT, connection pool), then the measured rounds.
         await RunBatchAsync(scheduler, url, Math.Min(200, jobs), "warmup");
+        var commitsBefore = await Database.SettledCommitsAsync(connectionString, smoke);
         for (var round = 1; round <= rounds; round++)
         {
-            var commitsBefore = await Database.SettledCommitsAsync(connectionString);
+            var writesBefore = await Database.WriteTransactionsAsync(connectionString);
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             using var stopSampling = new CancellationTokenSource();
             var peak = SamplePeakResidentAsync(stopSampling.Token);
             var (seconds, latency) = await RunBatchAsync(scheduler, url, jobs, $"round{round}");
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             await stopSampling.CancelAsync();
-            var commits = await Database.SettledCommitsAsync(connectionString) - commitsBefore;
+            var writes = await Database.WriteTransactionsAsync(connectionString) - writesBefore;
             Console.WriteLine(JsonSerializer.Serialize(
-                new QuartzRound(jobs, seconds, jobs / seconds, latency, (double)commits / jobs, cpu / jobs * 1_000, await peak),
+                new QuartzRound(jobs, seconds, jobs / seconds, latency, (double)writes / jobs, cpu / jobs * 1_000, await peak),
                 JsonSerializerOptions.Web));
         }
 
+        var commits = await Database.SettledCommitsAsync(connectionString, smoke) - commitsBefore;
+        Console.WriteLine(FormattableString.Invariant($"commits {(double)commits / (jobs * rounds)}"));
         await scheduler.Shutdown(waitForJobsToComplete: true);
         return 0;
     }

@@ -101,7 +101,9 @@ public sealed class InvocationService(
             return await FinishAsync(invocation, publisher, cancellationToken);
         }
 
-        if (invocation.OutcomePublished)
+        // A repeat of a finished invocation gets its outcome, also while the first is still marking it published
+        // (delivery is at least once, so a second copy is allowed; a request client waiting on this one is not ignored).
+        if (invocation.OutcomePublished || invocation.Status.IsTerminal())
         {
             await publisher.Publish(invocation.ToCompleted(), cancellationToken);
             return invocation;

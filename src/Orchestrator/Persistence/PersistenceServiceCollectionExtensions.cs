@@ -35,6 +35,9 @@ public static class PersistenceServiceCollectionExtensions
             // The store never changes session state, so the reset on each return to the pool (DISCARD ALL: a round
             // trip and a transaction of its own) would be pure cost. Its few statements are prepared once per connection.
             dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+
+            // Group commit tells which write of a failed batch was at fault from the exception.
+            dataSource.ConnectionStringBuilder.IncludeFailedBatchedCommand = true;
             if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
             {
                 dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;

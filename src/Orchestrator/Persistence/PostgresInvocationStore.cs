@@ -246,7 +246,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource, Group
         parameters.Add(Nullable(invocation.BatchIndex, NpgsqlDbType.Integer));
         parameters.Add(new() { Value = invocation.Status.ToWireName() });
         parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
-        parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
+        parameters.Add(Nullable(ErrorText(invocation.Error), NpgsqlDbType.Jsonb));
         parameters.Add(new() { Value = invocation.Attempts });
         parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
         parameters.Add(new() { Value = invocation.CreatedAt });
@@ -262,6 +262,10 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource, Group
 
     private static string? JsonText(object? value) => value is null ? null : JsonSerializer.Serialize(value, JsonDefaults.Options);
 
+    // jsonb cannot hold U+0000, and a provider's error message (a function's exception) may carry one.
+    private static string? ErrorText(InvocationError? error) =>
+        JsonText(error is null ? null : error with { Message = error.Message.Replace('\0', '\uFFFD') });
+
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) =>
         new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 
@@ -270,7 +274,7 @@ internal sealed class PostgresInvocationStore(NpgsqlDataSource dataSource, Group
     {
         parameters.Add(new() { Value = invocation.Status.ToWireName() });
         parameters.Add(Nullable(invocation.Result?.GetRawText(), NpgsqlDbType.Json));
-        parameters.Add(Nullable(JsonText(invocation.Error), NpgsqlDbType.Jsonb));
+        parameters.Add(Nullable(ErrorText(invocation.Error), NpgsqlDbType.Jsonb));
         parameters.Add(new() { Value = invocation.Attempts });
         parameters.Add(Nullable(invocation.ProviderJobId, NpgsqlDbType.Text));
         parameters.Add(Nullable(invocation.StartedAt, NpgsqlDbType.TimestampTz));

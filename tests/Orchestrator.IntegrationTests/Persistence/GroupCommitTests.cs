@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,16 +12,19 @@ public sealed class GroupCommitTests : IAsyncLifetime
     private readonly PostgresDatabase _database = new();
     private NpgsqlDataSource _dataSource = null!;
 
-    internal static GroupCommit Create(NpgsqlDataSource dataSource, double windowMilliseconds = 2, int minWrites = 32) => new(
+    private readonly RecordingLogger _log = new();
+
+    internal static GroupCommit Create(NpgsqlDataSource dataSource, double windowMilliseconds = 2, int minWrites = 32, ILogger<GroupCommit>? logger = null) => new(
         dataSource,
         Options.Create(new PersistenceOptions { GroupCommitWindowMilliseconds = windowMilliseconds, GroupCommitMinWrites = minWrites }),
         TimeProvider.System,
-        NullLogger<GroupCommit>.Instance);
+        logger ?? NullLogger<GroupCommit>.Instance);
 
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        // As the orchestrator builds it: a failed batch names the write at fault.
+        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { IncludeFailedBatchedCommand = true }.ConnectionString);
         await using var create = _dataSource.CreateCommand("CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL)");
         await create.ExecuteNonQueryAsync();
     }
@@ -49,6 +53,19 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteAsync_WritesWithinTheWindow_ShareOneTransaction()
+    {
+        await using var writes = Create(_dataSource, windowMilliseconds: 2_000);
+
+        var first = writes.ExecuteAsync(Insert(700, "first"), default);
+        await Task.Delay(50);
+        var second = writes.ExecuteAsync(Insert(701, "second"), default);
+
+        (await Task.WhenAll(first, second)).ShouldBe([1, 1]);
+        writes.Transactions.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_EnoughWritesGathered_CommitWithoutWaitingOutTheWindow()
     {
         await using var writes = Create(_dataSource, windowMilliseconds: 60_000, minWrites: 5);
@@ -62,7 +79,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task ExecuteAsync_OneWriteFailsInItsGroup_OnlyThatWriteFails()
     {
-        await using var writes = Create(_dataSource, windowMilliseconds: 200);
+        await using var writes = Create(_dataSource, windowMilliseconds: 2_000, logger: _log);
 
         var good = Enumerable.Range(1_000, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)).ToList();
         var bad = writes.ExecuteAsync(Insert(2_000, null), default);
@@ -71,6 +88,25 @@ public sealed class GroupCommitTests : IAsyncLifetime
         (await Should.ThrowAsync<PostgresException>(bad)).SqlState.ShouldBe(PostgresErrorCodes.NotNullViolation);
         (await Task.WhenAll(good)).ShouldAllBe(affected => affected == 1);
         (await CountAsync("SELECT count(*) FROM items WHERE id >= 1000")).ShouldBe(10);
+
+        // They shared the bad write's group: it failed, and the ten committed together without it.
+        _log.Messages.ShouldHaveSingleItem().ShouldContain("One write of a group commit of 11 failed (23502)");
+        writes.Transactions.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OneWriteFailsAndTheBatchDoesNotNameIt_OnlyThatWriteFails()
+    {
+        await using var plain = NpgsqlDataSource.Create(_database.ConnectionString);
+        await using var writes = Create(plain, windowMilliseconds: 2_000);
+
+        var good = Enumerable.Range(1_100, 6).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)).ToList();
+        var bad = writes.ExecuteAsync(Insert(2_100, null), default);
+        good.AddRange(Enumerable.Range(1_106, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)));
+
+        (await Should.ThrowAsync<PostgresException>(bad)).SqlState.ShouldBe(PostgresErrorCodes.NotNullViolation);
+        (await Task.WhenAll(good)).ShouldAllBe(affected => affected == 1);
+        (await CountAsync("SELECT count(*) FROM items WHERE id BETWEEN 1100 AND 1199")).ShouldBe(11);
     }
 
     [Fact]
@@ -100,6 +136,24 @@ public sealed class GroupCommitTests : IAsyncLifetime
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = name });
         return command;
+    }
+
+    private sealed class RecordingLogger : ILogger<GroupCommit>
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Messages)
+            {
+                Messages.Add(formatter(state, exception));
+            }
+        }
     }
 
     private async Task<long> CountAsync(string sql)

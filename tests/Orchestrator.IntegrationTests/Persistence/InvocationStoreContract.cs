@@ -232,6 +232,25 @@ public abstract class InvocationStoreContract
         (await store.ClaimPendingAsync("me", Now.AddDays(1), Grace, 10, default)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task SaveProgressAsync_ErrorMessageWithANulCharacter_IsStored()
+    {
+        // A function's exception text is the provider's to choose; PostgreSQL's jsonb cannot hold U+0000.
+        var store = await CreateStoreAsync();
+        var invocation = NewInvocation() with { LeaseOwner = "holder", LeaseExpiresAt = Now.AddMinutes(1) };
+        await store.CreateAsync(invocation, default);
+
+        var saved = await store.SaveProgressAsync(
+            invocation with { Status = InvocationStatus.ExecutionFailed, Error = new InvocationError("function", "before\0after"), Attempts = 1, FinishedAt = Now },
+            "holder",
+            default);
+
+        saved.ShouldBeTrue();
+        var message = (await store.GetAsync(invocation.Id, default))!.Error!.Message;
+        message.ShouldStartWith("before");
+        message.ShouldEndWith("after");
+    }
+
     private static Invocation NewInvocation() => new()
     {
         Id = Guid.NewGuid(),
