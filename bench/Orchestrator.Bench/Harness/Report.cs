@@ -81,7 +81,7 @@ internal static class Report
         text.AppendLine();
         text.AppendLine("Latency is from the publish (in workload 4: from when the message was due) to the reply received. Workloads 1 and 2 and baseline (a) publish everything at once, so their latency is mostly time spent queued.");
         text.AppendLine();
-        text.AppendLine("PostgreSQL commits are `pg_stat_database.xact_commit` of the orchestrator's (or Quartz's) database over all the rounds, read after PostgreSQL has reported them (11 s after the last round), read-only transactions included; write transactions are the transaction ids the whole server handed out during each round, exact.");
+        text.AppendLine("PostgreSQL commits are `pg_stat_database.xact_commit` of the orchestrator's (or Quartz's) database over all the rounds, read after PostgreSQL has reported them (11 s after the last round; 1 s in a smoke run), read-only transactions included; write transactions are the transaction ids the whole server handed out during each round, exact.");
         text.AppendLine();
         text.AppendLine("| run | per second | vs (a) | p50 ms | p95 ms | p99 ms | PostgreSQL commits per invocation | write transactions per invocation | provider requests per invocation | orchestrator CPU s per 1,000 | orchestrator peak RSS |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
