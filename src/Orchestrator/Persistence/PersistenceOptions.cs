@@ -12,9 +12,9 @@ public sealed class PersistenceOptions
     /// <see cref="GroupCommitMinWrites"/> are waiting. Longer windows mean fewer commits under light load and more
     /// latency per write; 0 groups only the writes that arrive while the previous transaction commits.
     /// </summary>
-    /// <value>The default value is 6 milliseconds.</value>
+    /// <value>The default value is 8 milliseconds.</value>
     [Range(0, 1_000)]
-    public double GroupCommitWindowMilliseconds { get; set; } = 6;
+    public double GroupCommitWindowMilliseconds { get; set; } = 8;
 
     /// <summary>How many waiting writes commit at once, without waiting out the window.</summary>
     /// <value>The default value is 32.</value>

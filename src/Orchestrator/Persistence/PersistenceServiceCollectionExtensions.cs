@@ -32,8 +32,9 @@ public static class PersistenceServiceCollectionExtensions
         {
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
 
-            // The store never changes session state, so the reset on each return to the pool (DISCARD ALL: a round
-            // trip and a transaction of its own) would be pure cost. Its few statements are prepared once per connection.
+            // The store never changes session state, so the reset on each return to the pool (DISCARD ALL, sent ahead of
+            // the next command and run as a transaction of its own) would be pure cost. Its few statements are prepared
+            // once per connection.
             dataSource.ConnectionStringBuilder.NoResetOnClose = true;
 
             // Group commit tells which write of a failed batch was at fault from the exception.
