@@ -99,6 +99,10 @@ start_postgres() {
   export ORCHESTRATOR_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=orchestrator;Database=postgres"
 }
 
+require_node() { # the local cloud runs functions in Node.js
+  command -v node >/dev/null || { log "Node.js is required: the local cloud runs functions in it (apt-get install nodejs)"; return 1; }
+}
+
 start_services() {
   if [ -n "${ORCHESTRATOR_TEST_RABBITMQ:-}" ] && [ -n "${ORCHESTRATOR_TEST_POSTGRES:-}" ]; then
     log "using the servers named by ORCHESTRATOR_TEST_RABBITMQ and ORCHESTRATOR_TEST_POSTGRES"

@@ -8,7 +8,7 @@ source scripts/services.sh
 trap stop_services EXIT
 start_services
 
-command -v node >/dev/null || { echo "Node.js is required: the local cloud runs functions in it (apt-get install nodejs)." >&2; exit 1; }
+require_node
 npm ci --prefix tests/LocalCloud.Tests/sdk --no-audit --no-fund --loglevel=error
 
 output=$(mktemp)
