@@ -20,7 +20,7 @@ bench=$(mktemp)
 bench_result="skipped (the tests failed)"
 if [ "$status" = 0 ]; then
   bench_status=0
-  dotnet run -c Release --no-build --project bench/Orchestrator.Bench -- --smoke >"$bench" 2>&1 || bench_status=$?
+  dotnet run -c Release --project bench/Orchestrator.Bench -- --smoke >"$bench" 2>&1 || bench_status=$?
   if [ "$bench_status" = 0 ]; then bench_result=passed; else tail -n 60 "$bench"; status=$bench_status; bench_result="FAILED (exit $bench_status)"; fi
 fi
 
