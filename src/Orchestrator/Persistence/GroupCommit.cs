@@ -128,7 +128,7 @@ internal sealed class GroupCommit : IAsyncDisposable
                 group[i].Done.TrySetResult(commands[i].RecordsAffected);
             }
         }
-        catch (PostgresException exception) when (!exception.IsTransient && group.Count > 1)
+        catch (PostgresException exception) when (group.Count > 1 && IsOneWritesFault(exception))
         {
             // One write broke the transaction, and the others were rolled back with it. The one named (the data source
             // sets IncludeFailedBatchedCommand) fails alone and the rest run again; unnamed, each half runs on its own.
@@ -149,8 +149,22 @@ internal sealed class GroupCommit : IAsyncDisposable
         {
             // Not one write's fault (the connection, a deadlock, a failover): each writer decides whether to try again.
             group.ForEach(write => write.Done.TrySetException(exception));
+            if (exception is NpgsqlException and not PostgresException)
+            {
+                // The server could not be reached: the writes queued behind would each wait out the same timeout.
+                while (_writes.Reader.TryRead(out var queued))
+                {
+                    Interlocked.Decrement(ref _waiting);
+                    queued.Done.TrySetException(exception);
+                }
+            }
         }
     }
+
+    // A data or constraint error (classes 22 and 23) belongs to the statement that raised it; anything else (a
+    // failover, a schema change, a timeout) would fail every statement of the group alike.
+    private static bool IsOneWritesFault(PostgresException exception) =>
+        exception.SqlState.StartsWith("22", StringComparison.Ordinal) || exception.SqlState.StartsWith("23", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {

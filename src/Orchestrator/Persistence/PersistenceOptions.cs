@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Orchestrator.Persistence;
 
 /// <summary>How the PostgreSQL store groups its writes (<c>Orchestrator:Persistence</c>).</summary>
-public sealed class PersistenceOptions
+public sealed class PersistenceOptions : IValidatableObject
 {
     public const string SectionName = "Orchestrator:Persistence";
 
@@ -25,4 +25,14 @@ public sealed class PersistenceOptions
     /// <value>The default value is 500.</value>
     [Range(1, 10_000)]
     public int GroupCommitMaxWrites { get; set; } = 500;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (GroupCommitMinWrites > GroupCommitMaxWrites)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:GroupCommitMinWrites ({GroupCommitMinWrites}) must not exceed {SectionName}:GroupCommitMaxWrites ({GroupCommitMaxWrites}).",
+                [nameof(GroupCommitMinWrites)]);
+        }
+    }
 }

@@ -25,7 +25,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         await _database.InitializeAsync();
         // As the orchestrator builds it: a failed batch names the write at fault.
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { IncludeFailedBatchedCommand = true }.ConnectionString);
-        await using var create = _dataSource.CreateCommand("CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL)");
+        await using var create = _dataSource.CreateCommand("CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, doc jsonb)");
         await create.ExecuteNonQueryAsync();
     }
 
@@ -70,7 +70,10 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         await using var writes = Create(_dataSource, windowMilliseconds: 60_000, minWrites: 5);
 
-        var inserts = Enumerable.Range(500, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default));
+        var inserts = Enumerable.Range(500, 4).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)).ToList();
+        await Task.Delay(300);
+        inserts.ShouldAllBe(insert => !insert.IsCompleted);
+        inserts.Add(writes.ExecuteAsync(Insert(504, "item 504"), default));
 
         // Far sooner than the minute-long window: the fifth write closes it.
         (await Task.WhenAll(inserts).WaitAsync(TimeSpan.FromSeconds(20))).ShouldAllBe(affected => affected == 1);
@@ -81,17 +84,32 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         await using var writes = Create(_dataSource, windowMilliseconds: 2_000, logger: _log);
 
-        var good = Enumerable.Range(1_000, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)).ToList();
+        var good = Enumerable.Range(1_000, 5).Select(i => writes.ExecuteAsync(InsertWithDocument(i), default)).ToList();
         var bad = writes.ExecuteAsync(Insert(2_000, null), default);
-        good.AddRange(Enumerable.Range(1_005, 5).Select(i => writes.ExecuteAsync(Insert(i, $"item {i}"), default)));
+        var none = writes.ExecuteAsync(Rename(9_999, "nobody"), default);
+        good.AddRange(Enumerable.Range(1_005, 5).Select(i => writes.ExecuteAsync(InsertWithDocument(i), default)));
 
         (await Should.ThrowAsync<PostgresException>(bad)).SqlState.ShouldBe(PostgresErrorCodes.NotNullViolation);
         (await Task.WhenAll(good)).ShouldAllBe(affected => affected == 1);
-        (await CountAsync("SELECT count(*) FROM items WHERE id >= 1000")).ShouldBe(10);
+        (await none).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM items WHERE id >= 1000 AND doc->>'id' = id::text")).ShouldBe(10);
 
-        // They shared the bad write's group: it failed, and the ten committed together without it.
-        _log.Messages.ShouldHaveSingleItem().ShouldContain("One write of a group commit of 11 failed (23502)");
+        // They shared the bad write's group: it failed, and the other eleven, sent again, committed together without it.
+        _log.Messages.ShouldHaveSingleItem().ShouldContain("One write of a group commit of 12 failed (23502)");
         writes.Transactions.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AFailureNotOfOneWrite_FailsTheWholeGroup()
+    {
+        await using var writes = Create(_dataSource, windowMilliseconds: 2_000, logger: _log);
+
+        var good = writes.ExecuteAsync(Insert(3_500, "fine"), default);
+        var missing = writes.ExecuteAsync(new NpgsqlBatchCommand("UPDATE no_such_table SET x = 1"), default);
+
+        (await Should.ThrowAsync<PostgresException>(missing)).SqlState.ShouldBe(PostgresErrorCodes.UndefinedTable);
+        (await Should.ThrowAsync<PostgresException>(good)).SqlState.ShouldBe(PostgresErrorCodes.UndefinedTable);
+        _log.Messages.ShouldBeEmpty();
     }
 
     [Fact]
@@ -127,6 +145,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var command = new NpgsqlBatchCommand("INSERT INTO items (id, name) VALUES ($1, $2)");
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return command;
+    }
+
+    // A jsonb parameter given as text: sent again without its type, PostgreSQL would refuse it.
+    private static NpgsqlBatchCommand InsertWithDocument(int id)
+    {
+        var command = new NpgsqlBatchCommand("INSERT INTO items (id, name, doc) VALUES ($1, $2, $3)");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = $"item {id}" });
+        command.Parameters.Add(new() { Value = $$"""{"id":"{{id}}"}""", NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
         return command;
     }
 
