@@ -8,7 +8,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
-trap stop_services EXIT
-start_services
-require_node
+use_services
 dotnet run -c Release --project bench/Orchestrator.Bench -- "$@"

@@ -113,6 +113,12 @@ start_services() {
   start_postgres && start_rabbitmq
 }
 
+# For a script that needs the servers and the local cloud: starts them, stops them when the script exits.
+use_services() {
+  trap stop_services EXIT
+  start_services && require_node
+}
+
 stop_services() {
   [ -n "$SERVICES_STATE" ] || return 0
   if [ -n "${RABBITMQ_NODENAME:-}" ]; then

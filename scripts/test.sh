@@ -5,10 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
-trap stop_services EXIT
-start_services
-
-require_node
+use_services
 npm ci --prefix tests/LocalCloud.Tests/sdk --no-audit --no-fund --loglevel=error
 
 output=$(mktemp)
