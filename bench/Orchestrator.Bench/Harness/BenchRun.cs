@@ -334,7 +334,6 @@ internal sealed class BenchRun(BenchOptions options, string rabbitMq, string pos
 
         await database.DropAsync(orchestratorDatabase);
         await database.DropAsync(quartzDatabase);
-        await database.DisposeAsync();
         http.Dispose();
     }
 }

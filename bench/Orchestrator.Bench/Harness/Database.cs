@@ -3,10 +3,8 @@ using Npgsql;
 namespace Orchestrator.Bench.Harness;
 
 /// <summary>The harness's view of PostgreSQL: fresh databases, their settings, and commits counted per database.</summary>
-internal sealed class Database(string connectionString) : IAsyncDisposable
+internal sealed class Database(string connectionString)
 {
-    private readonly NpgsqlDataSource admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
-
     public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
 
     public async Task RecreateAsync(string database)
@@ -21,9 +19,10 @@ internal sealed class Database(string connectionString) : IAsyncDisposable
     public async Task<Dictionary<string, string>> DurabilityAsync()
     {
         var settings = new Dictionary<string, string>();
+        await using var connection = await OpenServerAsync(connectionString);
         foreach (var name in new[] { "server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "commit_delay" })
         {
-            await using var command = admin.CreateCommand($"SHOW {name}");
+            await using var command = new NpgsqlCommand($"SHOW {name}", connection);
             settings[name] = (string)(await command.ExecuteScalarAsync())!;
         }
 
@@ -76,9 +75,8 @@ internal sealed class Database(string connectionString) : IAsyncDisposable
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var command = admin.CreateCommand(sql);
+        await using var connection = await OpenServerAsync(connectionString);
+        await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
-
-    public ValueTask DisposeAsync() => admin.DisposeAsync();
 }

@@ -19,8 +19,6 @@ internal sealed class Meter
         }
     }
 
-    public void Forget(int pid) => roles.Remove(pid);
-
     public Measurement Start(int? residentPid) => new(this, residentPid);
 
     /// <summary>CPU seconds per role: a process belongs to its nearest named ancestor (a PostgreSQL backend to its postmaster).</summary>
@@ -65,7 +63,7 @@ internal sealed class Meter
         public Measurement(Meter meter, int? residentPid)
         {
             this.meter = meter;
-            sampler = residentPid is { } pid ? SampleAsync(pid, stop.Token) : Task.FromResult(0L);
+            sampler = residentPid is { } pid ? Procfs.PeakResidentAsync(pid, stop.Token) : Task.FromResult(0L);
         }
 
         public async Task<Usage> StopAsync()
@@ -73,24 +71,6 @@ internal sealed class Meter
             var after = Procfs.Snapshot();
             await stop.CancelAsync();
             return new Usage(meter.ByRole(before, after), await sampler);
-        }
-
-        private static async Task<long> SampleAsync(int pid, CancellationToken cancellationToken)
-        {
-            var peak = Procfs.ResidentBytes(pid);
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-            try
-            {
-                while (await timer.WaitForNextTickAsync(cancellationToken))
-                {
-                    peak = Math.Max(peak, Procfs.ResidentBytes(pid));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            return Math.Max(peak, Procfs.ResidentBytes(pid));
         }
     }
 }

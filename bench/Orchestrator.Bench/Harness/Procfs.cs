@@ -82,6 +82,25 @@ internal static class Procfs
         return null;
     }
 
+    /// <summary>The highest resident set size of a process, sampled every 100 ms until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public static async Task<long> PeakResidentAsync(int pid, CancellationToken cancellationToken)
+    {
+        var peak = ResidentBytes(pid);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                peak = Math.Max(peak, ResidentBytes(pid));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return Math.Max(peak, ResidentBytes(pid));
+    }
+
     /// <summary>The resident set size of a process in bytes, or 0 when it is gone.</summary>
     public static long ResidentBytes(int pid)
     {

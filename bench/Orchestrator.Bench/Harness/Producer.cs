@@ -68,6 +68,29 @@ internal sealed class Producer : IAsyncDisposable
         }
 
         var run = tracker = new Tracker(ids);
+        var start = await PublishAllAsync(count, i => messages[i], perSecond, run.Sent);
+        var published = Stopwatch.GetElapsedTime(start);
+        var finished = await Task.WhenAny(run.Done, Task.Delay(timeout)) == run.Done;
+        tracker = null;
+        return run.Result(start, published, finished);
+    }
+
+    /// <summary>Publishes <paramref name="count"/> messages as fast as confirms allow, expecting no reply; answers how long that took in seconds.</summary>
+    public async Task<double> PublishOnlyAsync<T>(int count, Func<Guid, int, T> message)
+        where T : class
+    {
+        var start = await PublishAllAsync(count, i => message(Guid.NewGuid(), i), null, null);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="count"/> messages, pipelined (up to <see cref="MaxOutstanding"/> awaiting their confirm),
+    /// at a steady rate when <paramref name="perSecond"/> is given; <paramref name="sent"/> learns when each went out (at
+    /// a steady rate: when it was due). Returns once every publish is confirmed, with the timestamp it started at.
+    /// </summary>
+    private async Task<long> PublishAllAsync<T>(int count, Func<int, T> message, double? perSecond, Action<int, long>? sent)
+        where T : class
+    {
         var errors = new ConcurrentQueue<Exception>();
         using var outstanding = new SemaphoreSlim(MaxOutstanding);
         var start = Stopwatch.GetTimestamp();
@@ -84,37 +107,12 @@ internal sealed class Producer : IAsyncDisposable
             }
 
             await outstanding.WaitAsync();
-            run.Sent(i, sentAt);
-            _ = PublishAsync(messages[i], outstanding, errors);
-        }
-
-        var published = Stopwatch.GetElapsedTime(start);
-        var finished = await Task.WhenAny(run.Done, Task.Delay(timeout)) == run.Done;
-        tracker = null;
-        await DrainAsync(outstanding);
-        if (!errors.IsEmpty)
-        {
-            throw new AggregateException("Some publishes failed.", errors);
-        }
-
-        return run.Result(start, published, finished);
-    }
-
-    /// <summary>Publishes <paramref name="count"/> messages as fast as confirms allow, expecting no reply; answers how long that took in seconds.</summary>
-    public async Task<double> PublishOnlyAsync<T>(int count, Func<Guid, int, T> message)
-        where T : class
-    {
-        var errors = new ConcurrentQueue<Exception>();
-        using var outstanding = new SemaphoreSlim(MaxOutstanding);
-        var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < count; i++)
-        {
-            await outstanding.WaitAsync();
-            _ = PublishAsync(message(Guid.NewGuid(), i), outstanding, errors);
+            sent?.Invoke(i, sentAt);
+            _ = PublishAsync(message(i), outstanding, errors);
         }
 
         await DrainAsync(outstanding);
-        return errors.IsEmpty ? Stopwatch.GetElapsedTime(start).TotalSeconds : throw new AggregateException("Some publishes failed.", errors);
+        return errors.IsEmpty ? start : throw new AggregateException("Some publishes failed.", errors);
     }
 
     private static async Task DrainAsync(SemaphoreSlim outstanding)

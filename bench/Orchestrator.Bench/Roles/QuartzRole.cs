@@ -58,7 +58,7 @@ internal static class QuartzRole
             var writesBefore = await Database.WriteTransactionsAsync(connectionString);
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             using var stopSampling = new CancellationTokenSource();
-            var peak = SamplePeakResidentAsync(stopSampling.Token);
+            var peak = Procfs.PeakResidentAsync(Environment.ProcessId, stopSampling.Token);
             var (seconds, latency) = await RunBatchAsync(scheduler, url, jobs, $"round{round}");
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             await stopSampling.CancelAsync();
@@ -90,24 +90,6 @@ internal static class QuartzRole
         await tracker.Done.WaitAsync(TimeSpan.FromMinutes(5));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return (seconds, Latency.Of(Enumerable.Range(0, jobs).Select(i => Stopwatch.GetElapsedTime(tracker.Scheduled[i], tracker.Finished[i]).TotalMilliseconds)));
-    }
-
-    private static async Task<long> SamplePeakResidentAsync(CancellationToken cancellationToken)
-    {
-        long peak = 0;
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, Procfs.ResidentBytes(Environment.ProcessId));
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return peak;
     }
 
     /// <summary>Creates Quartz's tables on first use, from Quartz's documented PostgreSQL schema.</summary>
